@@ -1,0 +1,11 @@
+/* The `seam` command's subcommands. Each returns the process exit status: 0 ok, 1 failure,
+ * 2 usage error (with a message on stderr saying what was wrong and what to do). */
+#ifndef SEAM_CLI_H
+#define SEAM_CLI_H
+
+int cmd_se(int argc, char **argv);   /* serve one SE over vpcd or a socket */
+int cmd_gp(int argc, char **argv);   /* GlobalPlatform card management */
+int cmd_apdu(int argc, char **argv); /* send raw APDUs */
+int cmd_demo(int argc, char **argv); /* the scripted demonstration */
+
+#endif

@@ -1,0 +1,10 @@
+/* Scaffolding: replaced by the real subcommand before this issue closes. */
+#include <stdio.h>
+#include "cli/cli.h"
+int cmd_gp(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "seam gp: not built yet\n");
+    return 1;
+}
