@@ -52,6 +52,16 @@ extern int check_failures;   /* failures in the current test */
         }                                                                                          \
     } while (0)
 
+/* REQUIRE for functions that return a value: returns 0 (a value no caller expects). */
+#define REQUIRE_RET(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "  %s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);          \
+            check_failures++;                                                                      \
+            return 0;                                                                              \
+        }                                                                                          \
+    } while (0)
+
 #define RUN(fn) check_run(#fn, fn)
 
 void check_run(const char *name, void (*fn)(void));

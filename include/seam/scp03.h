@@ -61,7 +61,9 @@ seam_err scp03_derive(const uint8_t *key, size_t keylen, uint8_t constant, const
                       size_t ctx_len, uint8_t *out, size_t out_len);
 
 /* Starts a session: derives the three session keys from the static ENC and MAC keys and the
- * challenges (each ch_len bytes, 8 or 16). Both sides call it after INITIALIZE UPDATE. */
+ * challenges (each ch_len bytes, 8 or 16). Both sides call it after INITIALIZE UPDATE.
+ * s must be zero-initialised or hold an earlier session, which is cleared first. ch_len must
+ * match the S16 bit of i_param (SEAM_E_ARG otherwise). */
 seam_err scp03_session_init(scp03_session *s, const uint8_t *static_enc, const uint8_t *static_mac,
                             size_t keylen, const uint8_t *host_challenge,
                             const uint8_t *card_challenge, size_t ch_len, uint8_t i_param);
@@ -90,20 +92,26 @@ void scp03_host_auth_done(scp03_session *s);
 seam_err scp03_wrap_command(scp03_session *s, const apdu_cmd *plain, bool extended, uint8_t *out,
                             size_t cap, size_t *out_len);
 /* Unwraps a response (data || SW): checks R-MAC and decrypts per level. Error SWs pass
- * through unchanged. On a bad R-MAC: SEAM_E_AUTH. out gets data || SW. */
+ * through unchanged (with R-MAC in force only the SW is passed on: data sent with an error
+ * cannot be authenticated). On a bad or missing R-MAC: SEAM_E_AUTH; bad R-ENC padding:
+ * SEAM_E_FORMAT. out gets data || SW; out may be resp. */
 seam_err scp03_unwrap_response(scp03_session *s, const uint8_t *resp, size_t len, uint8_t *out,
                                size_t cap, size_t *out_len);
 
 /* ---- card side ---- */
 /* Checks an EXTERNAL AUTHENTICATE command (host cryptogram, then C-MAC over a zero chaining
  * value) and on success sets the level. SEAM_E_AUTH on any mismatch (constant-time),
- * SEAM_E_FORMAT on a malformed command, SEAM_E_UNSUPPORTED on a level the i parameter does not
- * allow. */
+ * SEAM_E_FORMAT on a malformed command or undefined level, SEAM_E_UNSUPPORTED on a level the
+ * i parameter does not allow. On any failure the session is cleared (a new INITIALIZE UPDATE
+ * is needed). Its own response (9000) is sent plain, not through scp03_wrap_response. */
 seam_err scp03_card_external_authenticate(scp03_session *s, const apdu_cmd *cmd);
 /* Unwraps a command received while the session is authenticated: increments the counter if
  * C-DEC is in force, verifies the C-MAC if the level has it, decrypts the data. data_out
- * receives the plain data field. SEAM_E_AUTH on a bad MAC, SEAM_E_FORMAT on bad length or
- * padding, SEAM_E_STATE if the command lacks the SM bit although the level requires it. */
+ * receives the plain data field (cap: its length is enough; data_out may be cmd->data, to
+ * decrypt in place). SEAM_E_AUTH on a bad MAC, SEAM_E_FORMAT on bad length or padding,
+ * SEAM_E_STATE if the command lacks the SM bit although the level requires it (the session is
+ * kept: the card OS decides) or if no session is authenticated. On SEAM_E_AUTH, SEAM_E_FORMAT
+ * or SEAM_E_LENGTH the session is terminated (cleared). */
 seam_err scp03_unwrap_command(scp03_session *s, const apdu_cmd *cmd, uint8_t *data_out,
                               size_t cap, size_t *data_len);
 /* Wraps a response (R-ENC then R-MAC per level). Error SWs: only the SW is written. */

@@ -37,6 +37,7 @@
 #define SW_INS_NOT_SUPPORTED 0x6D00
 #define SW_CLA_NOT_SUPPORTED 0x6E00
 #define SW_UNKNOWN 0x6F00
+#define SW_APPLET_SELECT_FAILED 0x6999 /* Java Card: no application selected */
 /* GlobalPlatform Card Specification 2.3.1 §11.1.3 (general) and per-command tables. */
 #define SW_GP_REFERENCED_DATA_NOT_FOUND 0x6A88
 #define SW_GP_NO_SPECIFIC_DIAGNOSIS 0x6400

@@ -1,0 +1,588 @@
+/*
+ * Security domain command processing (GP CS 2.3.1 §11 and Amendment D §7): INITIALIZE UPDATE,
+ * EXTERNAL AUTHENTICATE, GET DATA, GET STATUS, SET STATUS, PUT KEY, DELETE (keys), and the
+ * secure channel session of each logical channel.
+ *
+ * Rules kept here:
+ *  - every command is checked completely (CLA, P1/P2, lengths, data) before anything changes;
+ *    multi-object changes (PUT KEY, DELETE KEY) run in one store transaction;
+ *  - the try counter of a key set is decremented durably BEFORE the host cryptogram is
+ *    compared and restored only after it matched, so cutting power during the check never buys
+ *    a free try (DESIGN.md §4, countermeasures);
+ *  - the authentication decision is checked twice (the cryptogram is compared again on its own);
+ *    a disagreement is a fault and mutes the card;
+ *  - card content management needs an authenticated session with at least C-MAC.
+ */
+#include <string.h>
+
+#include "se/se_int.h"
+#include "seam/tlv.h"
+
+#define SW_GP_AUTH_FAILED 0x6300 /* GP CS 2.3.1 Table 11-?: host cryptogram verification failed */
+
+static const uint8_t oid_gp_crd[] = {0x2A, 0x86, 0x48, 0x86, 0xFC, 0x6B, 0x01};
+static const uint8_t oid_gp_231[] = {0x2A, 0x86, 0x48, 0x86, 0xFC, 0x6B, 0x02, 0x02, 0x03, 0x01};
+static const uint8_t oid_card_id[] = {0x2A, 0x86, 0x48, 0x86, 0xFC, 0x6B, 0x03};
+static const uint8_t oid_scp_pfx[] = {0x2A, 0x86, 0x48, 0x86, 0xFC, 0x6B, 0x04};
+
+/* ---- sessions ---- */
+
+void sd_session_end(se *s, uint8_t ch)
+{
+    se_chan *c = &s->chan[ch];
+    scp03_session_clear(&c->scp);
+    c->sc_state = SC_NONE;
+    c->sc_keyset = 0;
+    c->sc_sd = 0;
+    seam_wipe(c->sc_dek, sizeof c->sc_dek);
+    c->sc_dek_len = 0;
+}
+
+bool sd_requires_sm(se *s, uint8_t ch)
+{
+    const se_chan *c = &s->chan[ch];
+    return c->sc_state == SC_AUTHENTICATED && (c->scp.level & SCP03_LEVEL_CMAC);
+}
+
+uint16_t sd_unwrap(se *s, uint8_t ch, const apdu_cmd *cmd, apdu_cmd *plain)
+{
+    size_t n = 0;
+    seam_err e = scp03_unwrap_command(&s->chan[ch].scp, cmd, s->scratch, sizeof s->scratch, &n);
+    if (e != SEAM_OK) {
+        /* Amendment D §6.2.4: a C-MAC failure ends the session. */
+        sd_session_end(s, ch);
+        return SW_SECURITY_STATUS_NOT_SATISFIED;
+    }
+    apdu_cla cl;
+    apdu_cla_decode(cmd->cla, &cl);
+    *plain = *cmd;
+    plain->cla = apdu_cla_encode(cl.proprietary, cl.channel, false, cl.chaining);
+    plain->data = n ? s->scratch : NULL;
+    plain->lc = n;
+    return 0;
+}
+
+seam_err sd_wrap(se *s, uint8_t ch, se_resp *r, uint16_t sw)
+{
+    se_chan *c = &s->chan[ch];
+    if (!(c->scp.level & (SCP03_LEVEL_RMAC | SCP03_LEVEL_RENC))) return SEAM_OK;
+    size_t n = 0;
+    seam_err e = scp03_wrap_response(&c->scp, r->p, r->len, sw, s->out, sizeof s->out, &n);
+    if (e != SEAM_OK) return e;
+    if (n < 2 || n - 2 > r->cap) return SEAM_E_LENGTH;
+    memcpy(r->p, s->out, n - 2);
+    seam_wipe(s->out, n);
+    r->len = n - 2;
+    return SEAM_OK;
+}
+
+/* ---- data objects ---- */
+
+/* Card recognition data contents (GP CS 2.3.1 §H.2), the value of tag 73. */
+static void put_card_recognition(se *s, seam_wr *w)
+{
+    size_t m73 = tlv_begin(w, 0x73);
+    tlv_put(w, 0x06, oid_gp_crd, sizeof oid_gp_crd);
+    size_t m = tlv_begin(w, 0x60);
+    tlv_put(w, 0x06, oid_gp_231, sizeof oid_gp_231);
+    tlv_end(w, m);
+    m = tlv_begin(w, 0x63);
+    tlv_put(w, 0x06, oid_card_id, sizeof oid_card_id);
+    tlv_end(w, m);
+    m = tlv_begin(w, 0x64);
+    uint8_t scp[sizeof oid_scp_pfx + 2];
+    memcpy(scp, oid_scp_pfx, sizeof oid_scp_pfx);
+    scp[sizeof oid_scp_pfx] = 0x03;
+    scp[sizeof oid_scp_pfx + 1] = se_card(s)->scp_i;
+    tlv_put(w, 0x06, scp, sizeof scp);
+    tlv_end(w, m);
+    tlv_end(w, m73);
+}
+
+seam_err sd_fci(se *s, store_id sd, se_resp *r)
+{
+    const se_reg_rec *e = reg_get(s, sd);
+    if (!e) return SEAM_E_NOT_FOUND;
+    seam_wr w;
+    seam_wr_init(&w, r->p + r->len, r->cap - r->len);
+    /* GP CS 2.3.1 §11.9.3.1: FCI of a security domain. */
+    size_t m6f = tlv_begin(&w, 0x6F);
+    tlv_put(&w, 0x84, e->aid, e->aid_len);
+    size_t ma5 = tlv_begin(&w, 0xA5);
+    put_card_recognition(s, &w);
+    tlv_put_u8(&w, 0x9F65, 0xFF); /* maximum length of a command data field */
+    tlv_end(&w, ma5);
+    tlv_end(&w, m6f);
+    if (w.err) return w.err;
+    r->len += w.len;
+    return SEAM_OK;
+}
+
+/* Key information template (GP CS 2.3.1 §11.3.3.1): C0 { key id, KVN, type, length }. */
+static void put_key_info(se *s, seam_wr *w, store_id sd)
+{
+    size_t m = tlv_begin(w, 0xE0);
+    for (store_id id = keys_next(s, sd, 0); id; id = keys_next(s, sd, id)) {
+        const se_keyset_rec *k = keys_get(s, id);
+        for (uint8_t kid = 1; kid <= 3; kid++) {
+            uint8_t v[4] = {kid, k->kvn, KEY_TYPE_AES, k->keylen};
+            tlv_put(w, 0xC0, v, sizeof v);
+        }
+    }
+    tlv_end(w, m);
+}
+
+static uint16_t do_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
+{
+    if (c->lc) return SW_WRONG_LENGTH;
+    const se_card_rec *card = se_card(s);
+    seam_wr w;
+    seam_wr_init(&w, r->p, r->cap);
+    uint16_t tag = (uint16_t)(c->p1 << 8 | c->p2);
+    switch (tag) {
+    case 0x9F7F: tlv_put(&w, 0x9F7F, card->cplc, sizeof card->cplc); break;
+    case 0x0066: {
+        size_t m = tlv_begin(&w, 0x66);
+        put_card_recognition(s, &w);
+        tlv_end(&w, m);
+        break;
+    }
+    case 0x00E0: put_key_info(s, &w, sd); break;
+    case 0x0042: tlv_put(&w, 0x42, card->iin, card->iin_len); break;
+    case 0x0045: tlv_put(&w, 0x45, card->cin, card->cin_len); break;
+    case 0x00CF: tlv_put(&w, 0xCF, card->kdd, sizeof card->kdd); break;
+    case 0x00C1: tlv_put(&w, 0xC1, card->seq, sizeof card->seq); break;
+    default: return SW_REFERENCED_DATA_NOT_FOUND;
+    }
+    if (w.err) return SW_UNKNOWN;
+    r->len = w.len;
+    return SW_NO_ERROR;
+}
+
+/* ---- authentication ---- */
+
+/* INITIALIZE UPDATE (Amendment D §7.1). */
+static uint16_t do_initialize_update(se *s, uint8_t ch, store_id sd, const apdu_cmd *c,
+                                     se_resp *r)
+{
+    se_chan *chan = &s->chan[ch];
+    if (c->p2 != 0x00) return SW_INCORRECT_P1P2;
+    if (c->lc != 8 && c->lc != 16) return SW_WRONG_LENGTH;
+    sd_session_end(s, ch);
+    const se_card_rec *card = se_card(s);
+    if (card->life_cycle == GP_CARD_TERMINATED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    store_id ks = keys_find(s, sd, c->p1);
+    if (!ks) return SW_REFERENCED_DATA_NOT_FOUND;
+    const se_keyset_rec *k = keys_get(s, ks);
+    if (k->tries_left == 0) return SW_AUTHENTICATION_METHOD_BLOCKED;
+
+    size_t chl = c->lc;
+    uint8_t i = (uint8_t)(card->scp_i | (chl == 16 ? SCP03_I_S16 : 0));
+    uint8_t card_ch[16], seq[3];
+    seam_err e;
+    if (i & SCP03_I_PSEUDO_RANDOM) {
+        uint32_t n = (uint32_t)card->seq[0] << 16 | (uint32_t)card->seq[1] << 8 | card->seq[2];
+        if (n == 0xFFFFFF) return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* exhausted */
+        n++;
+        seq[0] = (uint8_t)(n >> 16);
+        seq[1] = (uint8_t)(n >> 8);
+        seq[2] = (uint8_t)n;
+        /* Durable before use: a challenge is never derived twice from one counter value. */
+        e = se_card_write(s, offsetof(se_card_rec, seq), seq, 3);
+        if (e != SEAM_OK) return se_sw_of(e);
+        const se_reg_rec *sdr = reg_get(s, sd);
+        e = scp03_card_challenge(k->enc, k->keylen, seq, sdr->aid, sdr->aid_len, chl, card_ch);
+    } else {
+        e = cr_random(card_ch, chl);
+    }
+    if (e != SEAM_OK) return se_sw_of(e);
+    e = scp03_session_init(&chan->scp, k->enc, k->mac, k->keylen, c->data, card_ch, chl, i);
+    if (e != SEAM_OK) return se_sw_of(e);
+    uint8_t cc[16];
+    e = scp03_cryptogram(&chan->scp, SCP03_DC_CARD_CRYPTOGRAM, cc);
+    if (e != SEAM_OK) {
+        sd_session_end(s, ch);
+        return se_sw_of(e);
+    }
+    seam_wr w;
+    seam_wr_init(&w, r->p, r->cap);
+    seam_wr_bytes(&w, card->kdd, sizeof card->kdd);
+    seam_wr_u8(&w, k->kvn);
+    seam_wr_u8(&w, 0x03);
+    seam_wr_u8(&w, i);
+    seam_wr_bytes(&w, card_ch, chl);
+    seam_wr_bytes(&w, cc, chl);
+    if (i & SCP03_I_PSEUDO_RANDOM) seam_wr_bytes(&w, seq, 3);
+    r->len = w.len;
+    chan->sc_state = SC_INITIALIZED;
+    chan->sc_keyset = ks;
+    chan->sc_sd = sd;
+    memcpy(chan->sc_dek, k->dek, k->keylen);
+    chan->sc_dek_len = k->keylen;
+    return SW_NO_ERROR;
+}
+
+static bool level_valid(uint8_t lvl)
+{
+    switch (lvl) {
+    case 0x00:
+    case 0x01:
+    case 0x03:
+    case 0x11:
+    case 0x13:
+    case 0x33: return true; /* Amendment D §7.1.2 */
+    default: return false;
+    }
+}
+
+/* EXTERNAL AUTHENTICATE (Amendment D §7.2). */
+static uint16_t do_external_authenticate(se *s, uint8_t ch, const apdu_cmd *c)
+{
+    se_chan *chan = &s->chan[ch];
+    if (chan->sc_state != SC_INITIALIZED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    if (!level_valid(c->p1) || c->p2 != 0x00) {
+        sd_session_end(s, ch);
+        return SW_INCORRECT_P1P2;
+    }
+    if (c->lc != 2u * chan->scp.ch_len) {
+        sd_session_end(s, ch);
+        return SW_WRONG_LENGTH;
+    }
+    store_id ks = chan->sc_keyset;
+    const se_keyset_rec *k = keys_get(s, ks);
+    if (!k || k->tries_left == 0) {
+        sd_session_end(s, ch);
+        return SW_AUTHENTICATION_METHOD_BLOCKED;
+    }
+    /* Anti-tearing: one try is spent durably before the comparison. */
+    uint8_t left = (uint8_t)(k->tries_left - 1);
+    seam_err e = store_write(s->st, ks, offsetof(se_keyset_rec, tries_left), &left, 1);
+    if (e != SEAM_OK) {
+        sd_session_end(s, ch);
+        return se_sw_of(e);
+    }
+    e = scp03_card_external_authenticate(&chan->scp, c);
+    if (e == SEAM_E_UNSUPPORTED) {
+        /* a level the i parameter does not offer: not an authentication failure */
+        uint8_t back = (uint8_t)(left + 1);
+        store_write(s->st, ks, offsetof(se_keyset_rec, tries_left), &back, 1);
+        sd_session_end(s, ch);
+        return SW_INCORRECT_P1P2;
+    }
+    /* Redundant check of the decision: compare the host cryptogram again, on its own. */
+    uint8_t hc[16];
+    bool again = scp03_cryptogram(&chan->scp, SCP03_DC_HOST_CRYPTOGRAM, hc) == SEAM_OK &&
+                 seam_ct_equal(hc, c->data, chan->scp.ch_len);
+    seam_wipe(hc, sizeof hc);
+    if (e == SEAM_OK && !again) {
+        sd_session_end(s, ch);
+        se_mute(s, SEAM_E_FAULT);
+        return SW_UNKNOWN;
+    }
+    if (e != SEAM_OK) {
+        sd_session_end(s, ch);
+        return left == 0 ? SW_AUTHENTICATION_METHOD_BLOCKED : SW_GP_AUTH_FAILED;
+    }
+    uint8_t full = se_card(s)->try_limit;
+    e = store_write(s->st, ks, offsetof(se_keyset_rec, tries_left), &full, 1);
+    if (e != SEAM_OK) {
+        sd_session_end(s, ch);
+        return se_sw_of(e);
+    }
+    chan->sc_state = SC_AUTHENTICATED;
+    return SW_NO_ERROR;
+}
+
+/* ---- key management ---- */
+
+typedef struct {
+    uint8_t keylen;
+    uint8_t key[3][32];
+    uint8_t kcv[3][3];
+} new_keyset;
+
+/* Parses and decrypts the key data of PUT KEY: KVN, then three AES keys (Amendment D §7.4.2,
+ * GP CS 2.3.1 §11.8.2.3): '88' Lkd [Lclear] E(DEK, key) Lkcv KCV.
+ *  - Amendment D form: Lkd = 1 + the encrypted length (16 or 32: the key is encrypted with
+ *    AES-CBC, zero ICV, padded to a whole block), Lclear = 16, 24 or 32 says how much of the
+ *    decrypted block(s) is key (AES-192 keys travel in two blocks);
+ *  - the form without Lclear that yubikit and OpenSCP send: Lkd = 16 or 32, the key's length. */
+static uint16_t parse_key_data(const uint8_t *dek, size_t dek_len, const uint8_t *p, size_t n,
+                               uint8_t *kvn, new_keyset *out)
+{
+    seam_rd rd;
+    seam_rd_init(&rd, p, n);
+    if (seam_rd_u8(&rd, kvn) != SEAM_OK) return SW_WRONG_LENGTH;
+    if (*kvn == 0 || *kvn > 0x7F) return SW_WRONG_DATA;
+    uint8_t iv[16] = {0};
+    for (int i = 0; i < 3; i++) {
+        uint8_t type, lkd, lclear, lkcv, plain[32];
+        size_t lenc;
+        const uint8_t *enc, *kcv = NULL;
+        if (seam_rd_u8(&rd, &type) || seam_rd_u8(&rd, &lkd)) return SW_WRONG_DATA;
+        if (type != KEY_TYPE_AES) return SW_WRONG_DATA;
+        if (lkd == 17 || lkd == 33) {
+            lenc = lkd - 1u;
+            if (seam_rd_u8(&rd, &lclear)) return SW_WRONG_DATA;
+            if (!(lclear == 16 && lenc == 16) && !((lclear == 24 || lclear == 32) && lenc == 32))
+                return SW_WRONG_DATA;
+        } else if (lkd == 16 || lkd == 32) {
+            lclear = lkd;
+            lenc = lkd;
+        } else {
+            return SW_WRONG_DATA;
+        }
+        if (seam_rd_bytes(&rd, lenc, &enc) || seam_rd_u8(&rd, &lkcv)) return SW_WRONG_DATA;
+        if (lkcv != 0 && lkcv != 3) return SW_WRONG_DATA;
+        if (lkcv && seam_rd_bytes(&rd, 3, &kcv)) return SW_WRONG_DATA;
+        if (i == 0) out->keylen = lclear;
+        else if (lclear != out->keylen) return SW_WRONG_DATA;
+        seam_err e = cr_aes_cbc_decrypt(dek, dek_len, iv, enc, lenc, plain);
+        if (e == SEAM_OK) memcpy(out->key[i], plain, lclear);
+        seam_wipe(plain, sizeof plain);
+        if (e != SEAM_OK) return SW_UNKNOWN;
+        if (scp03_kcv(out->key[i], lclear, out->kcv[i]) != SEAM_OK) return SW_UNKNOWN;
+        if (kcv && !seam_ct_equal(kcv, out->kcv[i], 3)) return SW_WRONG_DATA;
+    }
+    if (seam_rd_left(&rd)) return SW_WRONG_DATA;
+    return 0;
+}
+
+/* PUT KEY (GP CS 2.3.1 §11.8; Amendment D §7.?): add (P1 = 00) or replace (P1 = old KVN) a
+ * whole AES key set (P2 = 81: key identifiers 1..3 in one command). */
+static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
+{
+    if (c->p1 & 0x80) return SW_INCORRECT_P1P2; /* multiple PUT KEY commands: not supported */
+    if (c->p2 != 0x81) return SW_INCORRECT_P1P2;
+    const se_chan *chan = &s->chan[ch];
+    if (!chan->sc_dek_len) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    uint8_t kvn;
+    new_keyset nk;
+    uint16_t sw = parse_key_data(chan->sc_dek, chan->sc_dek_len, c->data, c->lc, &kvn, &nk);
+    if (sw) {
+        seam_wipe(&nk, sizeof nk);
+        return sw;
+    }
+    store_id old = 0, clash = keys_find(s, sd, kvn);
+    if (c->p1) {
+        old = keys_find(s, sd, c->p1);
+        if (!old) sw = SW_REFERENCED_DATA_NOT_FOUND;
+        else if (clash && clash != old) sw = SW_WRONG_DATA;
+    } else if (clash) {
+        sw = SW_WRONG_DATA;
+    }
+    if (sw) {
+        seam_wipe(&nk, sizeof nk);
+        return sw;
+    }
+    se_keyset_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.kvn = kvn;
+    rec.type = KEY_TYPE_AES;
+    rec.keylen = nk.keylen;
+    rec.tries_left = se_card(s)->try_limit;
+    memcpy(rec.enc, nk.key[0], nk.keylen);
+    memcpy(rec.mac, nk.key[1], nk.keylen);
+    memcpy(rec.dek, nk.key[2], nk.keylen);
+
+    seam_err e = store_tx_begin(s->st);
+    if (e == SEAM_OK) {
+        if (old) {
+            e = store_write(s->st, old, 0, &rec, sizeof rec);
+        } else {
+            /* Adding the first key set of the issuer removes the factory test key set
+             * (KVN FF), so the well-known keys never outlive personalisation. */
+            store_id test = keys_find(s, sd, 0xFF);
+            if (test && test == keys_find(s, sd, 0) && !keys_next(s, sd, test))
+                e = store_free(s->st, test);
+            store_id id;
+            if (e == SEAM_OK) e = store_alloc(s->st, sd, SE_OBJ_KEYSET, sizeof rec, &id);
+            if (e == SEAM_OK) e = store_write(s->st, id, 0, &rec, sizeof rec);
+        }
+        if (e == SEAM_OK) e = store_tx_commit(s->st);
+        else store_tx_abort(s->st);
+    }
+    seam_wipe(&rec, sizeof rec);
+    if (e != SEAM_OK) {
+        seam_wipe(&nk, sizeof nk);
+        return se_sw_of(e);
+    }
+    r->p[0] = kvn;
+    for (int i = 0; i < 3; i++) memcpy(r->p + 1 + 3 * i, nk.kcv[i], 3);
+    r->len = 10;
+    seam_wipe(&nk, sizeof nk);
+    return SW_NO_ERROR;
+}
+
+/* DELETE (GP CS 2.3.1 §11.2) of a key set: data D2 KVN, optionally D0 key id (the whole set
+ * is the unit seam manages: a key id is refused). Deleting an application (4F) is the Java Card
+ * runtime's; the ISD itself cannot be deleted. */
+static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
+{
+    if (c->p1 != 0x00 || (c->p2 != 0x00 && c->p2 != 0x80)) return SW_INCORRECT_P1P2;
+    tlv_t kvn_t, kid_t, aid_t;
+    seam_err e;
+    if (c->lc == 0) return SW_WRONG_LENGTH;
+    /* the whole field must be well-formed TLV */
+    tlv_iter it;
+    tlv_t t;
+    tlv_iter_init(&it, c->data, c->lc);
+    while ((e = tlv_next(&it, &t)) == SEAM_OK)
+        ;
+    if (e != SEAM_E_NOT_FOUND) return SW_WRONG_DATA;
+    if (tlv_find(c->data, c->lc, 0x4F, &aid_t) == SEAM_OK) {
+        const se_reg_rec *reg = reg_get(s, sd);
+        if (aid_t.len == reg->aid_len && !memcmp(aid_t.value, reg->aid, aid_t.len))
+            return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        return SW_REFERENCED_DATA_NOT_FOUND;
+    }
+    if (tlv_find(c->data, c->lc, 0xD2, &kvn_t) != SEAM_OK || kvn_t.len != 1) return SW_WRONG_DATA;
+    if (tlv_find(c->data, c->lc, 0xD0, &kid_t) == SEAM_OK) return SW_FUNC_NOT_SUPPORTED;
+    store_id ks = keys_find(s, sd, kvn_t.value[0]);
+    if (!ks || kvn_t.value[0] == 0) return SW_REFERENCED_DATA_NOT_FOUND;
+    if (keys_next(s, sd, 0) == ks && !keys_next(s, sd, ks))
+        return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* never delete the last key set */
+    e = store_free(s->st, ks);
+    if (e != SEAM_OK) return se_sw_of(e);
+    (void)ch;
+    r->p[0] = 0x00;
+    r->len = 1;
+    return SW_NO_ERROR;
+}
+
+/* ---- life cycle and registry ---- */
+
+static bool card_transition_ok(uint8_t from, uint8_t to, const se_reg_rec *sd)
+{
+    if (to == GP_CARD_TERMINATED) return (sd->priv[0] & GP_PRIV0_CARD_TERMINATE) != 0;
+    switch (from) {
+    case GP_CARD_OP_READY: return to == GP_CARD_INITIALIZED || to == GP_CARD_SECURED;
+    case GP_CARD_INITIALIZED: return to == GP_CARD_SECURED;
+    case GP_CARD_SECURED: return to == GP_CARD_LOCKED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
+    case GP_CARD_LOCKED: return to == GP_CARD_SECURED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
+    default: return false;
+    }
+}
+
+/* SET STATUS (GP CS 2.3.1 §11.10). */
+static uint16_t do_set_status(se *s, store_id sd, const apdu_cmd *c)
+{
+    const se_reg_rec *sdr = reg_get(s, sd);
+    if (c->p1 == 0x80) {
+        if (c->lc && !(c->lc == sdr->aid_len && !memcmp(c->data, sdr->aid, c->lc)))
+            return SW_REFERENCED_DATA_NOT_FOUND;
+        if (sdr->kind != REG_KIND_ISD) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        uint8_t from = se_card(s)->life_cycle;
+        if (!card_transition_ok(from, c->p2, sdr)) return SW_WRONG_DATA;
+        seam_err e = se_card_write(s, offsetof(se_card_rec, life_cycle), &c->p2, 1);
+        return se_sw_of(e);
+    }
+    if (c->p1 == 0x40 || c->p1 == 0x20 || c->p1 == 0x60) {
+        if (c->lc < 5 || c->lc > 16) return SW_WRONG_DATA;
+        store_id id = reg_find(s, c->data, c->lc, false, 0, false);
+        if (!id) return SW_REFERENCED_DATA_NOT_FOUND;
+        return SW_WRONG_DATA; /* the ISD's state is the card's: P1 = 80 */
+    }
+    return SW_INCORRECT_P1P2;
+}
+
+static void put_status_entry(seam_wr *w, const se_reg_rec *e, uint8_t lc, bool tagged)
+{
+    if (tagged) {
+        size_t m = tlv_begin(w, 0xE3);
+        tlv_put(w, 0x4F, e->aid, e->aid_len);
+        tlv_put_u8(w, 0x9F70, lc);
+        tlv_put(w, 0xC5, e->priv, 3);
+        tlv_end(w, m);
+    } else {
+        /* the deprecated format (GP CS 2.3.1 §11.4.3.1): AID length, AID, life cycle, priv */
+        seam_wr_u8(w, e->aid_len);
+        seam_wr_bytes(w, e->aid, e->aid_len);
+        seam_wr_u8(w, lc);
+        seam_wr_u8(w, e->priv[0]);
+    }
+}
+
+/* GET STATUS (GP CS 2.3.1 §11.4). All matching entries are returned in one response (longer
+ * ones through GET RESPONSE), so "next occurrence" (P2 b1) finds nothing more. */
+static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
+{
+    uint8_t want;
+    switch (c->p1) {
+    case 0x80: want = REG_KIND_ISD; break;
+    case 0x40: want = REG_KIND_APP; break;
+    case 0x20:
+    case 0x10: want = REG_KIND_LOAD_FILE; break;
+    default: return SW_INCORRECT_P1P2;
+    }
+    if (c->p2 & ~0x03) return SW_INCORRECT_P1P2;
+    bool tagged = c->p2 & 0x02, next = c->p2 & 0x01;
+    /* Search criteria: 4F (AID prefix, possibly empty), optionally a 5C tag list. */
+    tlv_t crit;
+    if (c->lc == 0) return SW_WRONG_LENGTH;
+    tlv_iter it;
+    tlv_t t;
+    seam_err e;
+    tlv_iter_init(&it, c->data, c->lc);
+    while ((e = tlv_next(&it, &t)) == SEAM_OK)
+        if (t.tag != 0x4F && t.tag != 0x5C) return SW_WRONG_DATA;
+    if (e != SEAM_E_NOT_FOUND) return SW_WRONG_DATA;
+    if (tlv_find(c->data, c->lc, 0x4F, &crit) != SEAM_OK || crit.len > 16) return SW_WRONG_DATA;
+    if (next) return SW_REFERENCED_DATA_NOT_FOUND;
+
+    seam_wr w;
+    seam_wr_init(&w, r->p, r->cap);
+    int found = 0;
+    for (store_id id = store_next(s->st, 0); id; id = store_next(s->st, id)) {
+        const se_reg_rec *reg = reg_get(s, id);
+        if (!reg) continue;
+        bool kind_ok = reg->kind == want || (want == REG_KIND_APP && reg->kind == REG_KIND_SSD);
+        if (!kind_ok) continue;
+        if (crit.len > reg->aid_len || (crit.len && memcmp(reg->aid, crit.value, crit.len)))
+            continue;
+        uint8_t lc = reg->kind == REG_KIND_ISD ? se_card(s)->life_cycle : reg->life_cycle;
+        put_status_entry(&w, reg, lc, tagged);
+        found++;
+    }
+    if (w.err) return SW_UNKNOWN;
+    if (!found) return SW_REFERENCED_DATA_NOT_FOUND;
+    r->len = w.len;
+    return SW_NO_ERROR;
+}
+
+/* ---- dispatch ---- */
+
+uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp *r)
+{
+    (void)secured;
+    se_chan *chan = &s->chan[ch];
+    store_id sd = chan->selected;
+    apdu_cla cl;
+    if (apdu_cla_decode(c->cla, &cl) != SEAM_OK) return SW_CLA_NOT_SUPPORTED;
+    uint8_t lc = se_card(s)->life_cycle;
+    bool authenticated = chan->sc_state == SC_AUTHENTICATED && chan->sc_sd == sd &&
+                         (chan->scp.level & SCP03_LEVEL_CMAC);
+
+    /* GET DATA and STORE DATA may come with an interindustry CLA (GP CS 2.3.1 §11.3, §11.11);
+     * everything else here is GP's proprietary class. */
+    if (!cl.proprietary && c->ins != 0xCA) return SW_CLA_NOT_SUPPORTED;
+    if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+
+    switch (c->ins) {
+    case 0xCA: return do_get_data(s, sd, c, r);
+    case 0x50: return do_initialize_update(s, ch, sd, c, r);
+    case 0x82:
+        if (!cl.secure_messaging) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        return do_external_authenticate(s, ch, c);
+    case 0xD8:
+    case 0xE4:
+    case 0xF0:
+    case 0xF2:
+        if (!authenticated) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (c->ins == 0xD8) return do_put_key(s, ch, sd, c, r);
+        if (c->ins == 0xE4) return do_delete(s, ch, sd, c, r);
+        if (c->ins == 0xF0) return do_set_status(s, sd, c);
+        return do_get_status(s, c, r);
+    default: return SW_INS_NOT_SUPPORTED;
+    }
+}

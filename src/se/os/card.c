@@ -1,0 +1,472 @@
+/*
+ * The card OS: power-up, ATR, logical channels, selection, command chaining, GET RESPONSE and
+ * dispatch to the selected application (ISO/IEC 7816-4; GP CS 2.3.1 §3, §11.9).
+ *
+ * Invariants:
+ *  - every command gets exactly one response ending in a status word; malformed or unsupported
+ *    input is refused before anything changes (parse, then check, then act);
+ *  - secure messaging is undone before chaining and applied after processing, per command
+ *    (GP: every C-APDU of a chain is protected individually);
+ *  - a response longer than the host's Ne waits, whole and already protected, in the channel's
+ *    pending buffer for GET RESPONSE; any other command on that channel discards it;
+ *  - if the store dies under a command (power cut), the card mutes: the response is lost, as it
+ *    would be on a real card, and the next power-up sees the old or the new state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "se/se_int.h"
+
+/* ATR for T=1 (ISO/IEC 7816-3 §8): TS 3B, T0 8A (TD1 present, 10 historical bytes), TD1 80
+ * (T=0 implicit, TD2 present), TD2 01 (T=1), historical bytes (ISO 7816-4 §8.1.1): category 80,
+ * then COMPACT-TLV: 73 card capabilities (C0: selection by full and partial DF name; 01: data
+ * coding; DF: command chaining, extended Lc/Le, logical channels assigned by card and host,
+ * 8 or more channels), 54 card issuer's data "seam"; then TCK. */
+static const uint8_t atr_body[] = {0x3B, 0x8A, 0x80, 0x01, 0x80, 0x73, 0xC0, 0x01,
+                                   0xDF, 0x54, 's',  'e',  'a',  'm'};
+
+static size_t make_atr(uint8_t *atr)
+{
+    uint8_t tck = 0;
+    memcpy(atr, atr_body, sizeof atr_body);
+    for (size_t i = 1; i < sizeof atr_body; i++) tck ^= atr_body[i];
+    atr[sizeof atr_body] = tck;
+    return sizeof atr_body + 1;
+}
+
+uint16_t se_sw_of(seam_err e)
+{
+    switch (e) {
+    case SEAM_OK: return SW_NO_ERROR;
+    case SEAM_E_LENGTH: return SW_WRONG_LENGTH;
+    case SEAM_E_FORMAT: return SW_WRONG_DATA;
+    case SEAM_E_AUTH: return SW_SECURITY_STATUS_NOT_SATISFIED;
+    case SEAM_E_NOMEM:
+    case SEAM_E_FULL: return SW_NOT_ENOUGH_MEMORY;
+    case SEAM_E_NOT_FOUND: return SW_REFERENCED_DATA_NOT_FOUND;
+    case SEAM_E_EXISTS: return SW_WRONG_DATA;
+    case SEAM_E_STATE: return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    case SEAM_E_BLOCKED: return SW_AUTHENTICATION_METHOD_BLOCKED;
+    case SEAM_E_UNSUPPORTED: return SW_FUNC_NOT_SUPPORTED;
+    case SEAM_E_IO:
+    case SEAM_E_CORRUPT: return SW_MEMORY_FAILURE;
+    default: return SW_UNKNOWN;
+    }
+}
+
+void se_mute(se *s, seam_err why)
+{
+    if (!s->muted) {
+        s->muted = true;
+        s->mute_reason = why;
+    }
+}
+
+const se_card_rec *se_card(se *s)
+{
+    size_t n;
+    const uint8_t *p = store_view(s->st, s->card_id, &n);
+    return (p && n == sizeof(se_card_rec)) ? (const se_card_rec *)p : NULL;
+}
+
+seam_err se_card_write(se *s, size_t off, const void *p, size_t n)
+{
+    return store_write(s->st, s->card_id, off, p, n);
+}
+
+store *se_store(se *s)
+{
+    return s->st;
+}
+
+/* ---- power ---- */
+
+static void channel_close(se *s, uint8_t ch)
+{
+    sd_session_end(s, ch);
+    s->chan[ch].open = false;
+    s->chan[ch].selected = 0;
+    s->chan[ch].pending_len = s->chan[ch].pending_off = 0;
+    if (s->chain.active && s->chain.channel == ch) s->chain.active = false;
+}
+
+/* The default selected application after reset and on a newly opened channel: the ISD
+ * (GP CS 2.3.1 §3.4.1, implicit selection). */
+static void channel_open(se *s, uint8_t ch)
+{
+    s->chan[ch].open = true;
+    s->chan[ch].selected = s->isd_id;
+    s->chan[ch].sc_state = SC_NONE;
+    s->chan[ch].pending_len = s->chan[ch].pending_off = 0;
+}
+
+static void reset_state(se *s)
+{
+    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) channel_close(s, ch);
+    s->chain.active = false;
+    channel_open(s, 0);
+}
+
+/* Checks the persistent records the OS relies on, so a damaged image is refused at power-up
+ * instead of being used. */
+static seam_err check_image(se *s, char *msg, size_t cap)
+{
+    s->card_id = store_root(s->st, SE_ROOT_CARD);
+    const se_card_rec *c = se_card(s);
+    if (!c || memcmp(c->magic, "SEAM", 4) != 0 || c->version != 1) {
+        snprintf(msg, cap, "store image has no valid card record: not a seam SE image");
+        return SEAM_E_CORRUPT;
+    }
+    s->isd_id = seam_be32(c->isd_id);
+    const se_reg_rec *isd = reg_get(s, s->isd_id);
+    if (!isd || isd->kind != REG_KIND_ISD) {
+        snprintf(msg, cap, "store image has no valid Issuer Security Domain entry");
+        return SEAM_E_CORRUPT;
+    }
+    for (store_id id = store_next(s->st, 0); id; id = store_next(s->st, id)) {
+        uint32_t owner;
+        uint16_t type;
+        size_t size;
+        if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK) return SEAM_E_CORRUPT;
+        bool ok = true;
+        if (type == SE_OBJ_REGISTRY) ok = reg_get(s, id) != NULL;
+        else if (type == SE_OBJ_KEYSET) ok = keys_get(s, id) != NULL && reg_get(s, owner);
+        if (!ok) {
+            snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
+                     (unsigned)type);
+            return SEAM_E_CORRUPT;
+        }
+    }
+    return SEAM_OK;
+}
+
+seam_err se_open(se **out, const se_config *cfg, char *msg, size_t msg_cap)
+{
+    char dummy[8];
+    if (!msg || !msg_cap) {
+        msg = dummy;
+        msg_cap = sizeof dummy;
+    }
+    msg[0] = 0;
+    if (!out || !cfg || !cfg->medium) return SEAM_E_ARG;
+    *out = NULL;
+    se *s = calloc(1, sizeof *s);
+    if (!s) return SEAM_E_NOMEM;
+    s->medium = cfg->medium;
+    seam_err e = SEAM_E_NOMEM;
+    for (int i = 0; i < SE_MAX_CHANNELS; i++)
+        if (!(s->chan[i].pending = malloc(APDU_MAX_RESPONSE))) goto fail;
+    if (!(s->chain.buf = malloc(APDU_MAX_DATA))) goto fail;
+
+    e = store_open(&s->st, cfg->medium, cfg->capacity ? cfg->capacity : STORE_DEFAULT_CAPACITY,
+                   msg, msg_cap);
+    if (e != SEAM_OK) goto fail;
+    if (store_is_new(s->st)) {
+        e = perso_fresh_card(s, cfg);
+        if (e != SEAM_OK) {
+            snprintf(msg, msg_cap, "personalising the fresh card failed: %s", seam_strerror(e));
+            goto fail;
+        }
+        if (!cfg->quiet)
+            fprintf(stderr, "seam se: fresh card: the ISD holds the well-known TEST key set "
+                            "404142434445464748494A4B4C4D4E4F (KVN FF). Replace it (PUT KEY) "
+                            "before any real use.\n");
+    }
+    e = check_image(s, msg, msg_cap);
+    if (e != SEAM_OK) goto fail;
+    reset_state(s);
+    *out = s;
+    return SEAM_OK;
+fail:
+    se_close(s);
+    return e;
+}
+
+void se_close(se *s)
+{
+    if (!s) return;
+    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) {
+        sd_session_end(s, ch);
+        if (s->chan[ch].pending) seam_wipe(s->chan[ch].pending, APDU_MAX_RESPONSE);
+        free(s->chan[ch].pending);
+    }
+    if (s->chain.buf) seam_wipe(s->chain.buf, APDU_MAX_DATA);
+    free(s->chain.buf);
+    if (s->st) store_close(s->st);
+    seam_wipe(s->scratch, sizeof s->scratch);
+    seam_wipe(s->out, sizeof s->out);
+    free(s);
+}
+
+seam_err se_reset(se *s, uint8_t *atr, size_t cap, size_t *atr_len)
+{
+    if (s->muted) return s->mute_reason;
+    if (cap < sizeof atr_body + 1) return SEAM_E_LENGTH;
+    reset_state(s);
+    *atr_len = make_atr(atr);
+    return SEAM_OK;
+}
+
+/* ---- selection ---- */
+
+static bool is_selectable(se *s, const se_reg_rec *e)
+{
+    uint8_t lc = se_card(s)->life_cycle;
+    if (e->kind == REG_KIND_ISD) return true;
+    if (lc == GP_CARD_TERMINATED || lc == GP_CARD_LOCKED) return false;
+    if (e->kind == REG_KIND_LOAD_FILE) return false;
+    return (e->life_cycle & 0x07) == 0x07; /* SELECTABLE (GP CS 2.3.1 §5.1.3) */
+}
+
+/* SELECT by DF name (ISO 7816-4 §11.2.2; GP CS 2.3.1 §11.9). */
+static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    if (c->p1 != 0x04) return SW_INCORRECT_P1P2;
+    uint8_t occ = c->p2 & 0x03, resp = c->p2 & 0x0C;
+    if ((c->p2 & 0xF0) || (occ != 0x00 && occ != 0x02) || resp == 0x08) return SW_INCORRECT_P1P2;
+    if (c->lc > 16) return SW_FILE_NOT_FOUND;
+    store_id found = 0;
+    if (c->lc == 0) {
+        /* GP CS 2.3.1 §11.9.2.3: SELECT without data selects the ISD. */
+        if (occ == 0x02) return SW_FILE_NOT_FOUND;
+        found = s->isd_id;
+    } else {
+        store_id after = occ == 0x02 ? s->chan[ch].selected : 0;
+        for (store_id id = reg_find(s, c->data, c->lc, true, after, false); id;
+             id = reg_find(s, c->data, c->lc, true, id, false)) {
+            if (is_selectable(s, reg_get(s, id))) {
+                found = id;
+                break;
+            }
+        }
+    }
+    if (!found) return SW_FILE_NOT_FOUND;
+    sd_session_end(s, ch);
+    s->chan[ch].selected = found;
+    if (resp == 0x0C) return SW_NO_ERROR;
+    seam_err e = sd_fci(s, found, r);
+    return e == SEAM_OK ? SW_NO_ERROR : se_sw_of(e);
+}
+
+/* MANAGE CHANNEL (ISO 7816-4 §11.1.2). */
+static uint16_t do_manage_channel(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    if (c->lc) return SW_WRONG_LENGTH;
+    if (c->p1 == 0x00) {
+        uint8_t n = c->p2;
+        if (n == 0) {
+            for (n = 1; n < SE_MAX_CHANNELS && s->chan[n].open; n++)
+                ;
+            if (n == SE_MAX_CHANNELS) return SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
+        } else if (n >= SE_MAX_CHANNELS) {
+            return SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
+        } else if (s->chan[n].open) {
+            return SW_INCORRECT_P1P2;
+        }
+        channel_open(s, n);
+        if (c->p2 == 0) r->p[r->len++] = n;
+        return SW_NO_ERROR;
+    }
+    if (c->p1 == 0x80) {
+        uint8_t n = c->p2 ? c->p2 : ch;
+        if (n == 0) return SW_INCORRECT_P1P2;
+        if (n >= SE_MAX_CHANNELS || !s->chan[n].open) return SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
+        channel_close(s, n);
+        return SW_NO_ERROR;
+    }
+    return SW_INCORRECT_P1P2;
+}
+
+/* ---- dispatch ---- */
+
+/* Commands the OS itself handles never arrive chained or under secure messaging. */
+static bool os_command(const apdu_cmd *c, const apdu_cla *cl)
+{
+    if (cl->proprietary) return false;
+    return c->ins == 0xA4 || c->ins == 0x70 || c->ins == 0xC0;
+}
+
+static bool sm_ins_exempt(uint8_t ins)
+{
+    return ins == 0x50; /* INITIALIZE UPDATE starts a new session without SM */
+}
+
+/* Processes one command (not GET RESPONSE) on channel ch; the response data (already
+ * protected) is left in r, the SW returned. */
+static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl, se_resp *r)
+{
+    se_chan *chan = &s->chan[ch];
+    if (os_command(c, cl)) {
+        if (cl->chaining) return SW_COMMAND_CHAINING_NOT_SUPPORTED;
+        if (cl->secure_messaging) return SW_SECURE_MESSAGING_NOT_SUPPORTED;
+        if (s->chain.active) s->chain.active = false;
+        if (c->ins == 0xA4) return do_select(s, ch, c, r);
+        return do_manage_channel(s, ch, c, r);
+    }
+    const se_reg_rec *app = chan->selected ? reg_get(s, chan->selected) : NULL;
+    if (!app) return SW_APPLET_SELECT_FAILED;
+    if (app->kind != REG_KIND_ISD && app->kind != REG_KIND_SSD) return SW_INS_NOT_SUPPORTED;
+
+    /* 1. secure messaging, per command */
+    apdu_cmd plain = *c;
+    bool secured = false;
+    if (chan->sc_state == SC_AUTHENTICATED) {
+        if (cl->secure_messaging) {
+            uint16_t sw = sd_unwrap(s, ch, c, &plain);
+            if (sw) {
+                s->chain.active = false;
+                return sw;
+            }
+            secured = true;
+        } else if (sd_requires_sm(s, ch) && !sm_ins_exempt(c->ins)) {
+            /* Amendment D §6.2.4 / GP CS §10.?: an unprotected command where the session
+             * requires protection is rejected and the session ends. */
+            sd_session_end(s, ch);
+            s->chain.active = false;
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
+        }
+    } else if (cl->secure_messaging && c->ins != 0x82) {
+        /* SM indicated but no session to check it with (EXTERNAL AUTHENTICATE is exempt: it
+         * carries the session's first C-MAC). */
+        s->chain.active = false;
+        return SW_SECURITY_STATUS_NOT_SATISFIED;
+    }
+
+    /* 2. command chaining (ISO 7816-4 §5.1.1.1), on plain commands */
+    se_chain *k = &s->chain;
+    if (k->active && (k->channel != ch || k->ins != plain.ins || k->p1 != plain.p1 ||
+                      k->p2 != plain.p2)) {
+        k->active = false;
+        return SW_LAST_COMMAND_EXPECTED;
+    }
+    uint16_t sw;
+    if (cl->chaining) {
+        if (plain.ins == 0x50 || plain.ins == 0x82) {
+            sw = SW_COMMAND_CHAINING_NOT_SUPPORTED;
+            goto wrap;
+        }
+        if (!k->active) {
+            k->active = true;
+            k->channel = ch;
+            k->ins = plain.ins;
+            k->p1 = plain.p1;
+            k->p2 = plain.p2;
+            k->cla = plain.cla;
+            k->len = 0;
+        }
+        if (plain.lc > APDU_MAX_DATA - k->len) {
+            k->active = false;
+            sw = SW_WRONG_LENGTH;
+            goto wrap;
+        }
+        memcpy(k->buf + k->len, plain.data, plain.lc);
+        k->len += plain.lc;
+        sw = SW_NO_ERROR;
+        goto wrap;
+    }
+    if (k->active) {
+        if (plain.lc > APDU_MAX_DATA - k->len) {
+            k->active = false;
+            sw = SW_WRONG_LENGTH;
+            goto wrap;
+        }
+        memcpy(k->buf + k->len, plain.data, plain.lc);
+        k->len += plain.lc;
+        k->active = false;
+        plain.data = k->buf;
+        plain.lc = k->len;
+        plain.extended = plain.extended || k->len > 255;
+    }
+
+    /* 3. the application */
+    sw = sd_process(s, ch, &plain, secured, r);
+
+wrap:
+    /* 4. protect the response under the session the command arrived under */
+    if (secured && chan->sc_state == SC_AUTHENTICATED && store_alive(s->st)) {
+        seam_err e = sd_wrap(s, ch, r, sw);
+        if (e != SEAM_OK) {
+            r->len = 0;
+            return SW_UNKNOWN;
+        }
+    }
+    return sw;
+}
+
+/* Sends the next part of the channel's pending response: at most ne bytes. */
+static seam_err deliver(se *s, uint8_t ch, size_t ne, uint8_t *resp, size_t cap, size_t *rlen)
+{
+    se_chan *chan = &s->chan[ch];
+    size_t left = chan->pending_len - chan->pending_off;
+    size_t n = left < ne ? left : ne;
+    if (n > cap - 2) n = cap - 2;
+    memcpy(resp, chan->pending + chan->pending_off, n);
+    chan->pending_off += n;
+    left -= n;
+    uint16_t sw;
+    if (left == 0) {
+        sw = chan->pending_sw;
+        chan->pending_len = chan->pending_off = 0;
+    } else {
+        sw = (uint16_t)(SW_BYTES_REMAINING_00 | (left > 255 ? 0 : left));
+    }
+    resp[n] = (uint8_t)(sw >> 8);
+    resp[n + 1] = (uint8_t)sw;
+    *rlen = n + 2;
+    return SEAM_OK;
+}
+
+static seam_err answer_sw(uint16_t sw, uint8_t *resp, size_t *rlen)
+{
+    resp[0] = (uint8_t)(sw >> 8);
+    resp[1] = (uint8_t)sw;
+    *rlen = 2;
+    return SEAM_OK;
+}
+
+seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, size_t resp_cap,
+                     size_t *resp_len)
+{
+    if (!s || !resp || !resp_len || resp_cap < 2) return SEAM_E_ARG;
+    if (s->muted) return s->mute_reason;
+    apdu_cmd c;
+    if (!cmd || apdu_parse(cmd, cmd_len, &c) != SEAM_OK) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
+    apdu_cla cl;
+    if (apdu_cla_decode(c.cla, &cl) != SEAM_OK) return answer_sw(SW_CLA_NOT_SUPPORTED, resp, resp_len);
+    if (cl.channel >= SE_MAX_CHANNELS || !s->chan[cl.channel].open)
+        return answer_sw(SW_LOGICAL_CHANNEL_NOT_SUPPORTED, resp, resp_len);
+    uint8_t ch = cl.channel;
+    se_chan *chan = &s->chan[ch];
+    /* Ne: a command without Le still gets its data, as T=1 cards do (ISO 7816-3 leaves no
+     * room to ask again), up to the short or extended maximum. */
+    size_t ne = c.has_le ? c.le : (c.extended ? 65536 : 256);
+
+    /* GET RESPONSE (ISO 7816-4 §11.1.3) */
+    if (c.ins == 0xC0 && !cl.proprietary) {
+        if (c.p1 || c.p2) return answer_sw(SW_INCORRECT_P1P2, resp, resp_len);
+        if (c.lc) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
+        if (chan->pending_len == 0) return answer_sw(SW_CONDITIONS_OF_USE_NOT_SATISFIED, resp, resp_len);
+        return deliver(s, ch, ne, resp, resp_cap, resp_len);
+    }
+    chan->pending_len = chan->pending_off = 0;
+
+    /* The response is built straight into the channel's pending buffer, leaving room for the
+     * secure channel's padding and R-MAC. */
+    se_resp r = {chan->pending, APDU_MAX_RESPONSE - 64, 0};
+    uint16_t sw = process(s, ch, &c, &cl, &r);
+    if (!store_alive(s->st)) {
+        /* The power was cut under this command: nothing more is said. */
+        se_mute(s, SEAM_E_TORN);
+        seam_wipe(chan->pending, r.len);
+        return SEAM_E_TORN;
+    }
+    if (s->muted) {
+        seam_wipe(chan->pending, r.len);
+        return s->mute_reason;
+    }
+    chan->pending_len = r.len;
+    chan->pending_off = 0;
+    chan->pending_sw = sw;
+    return deliver(s, ch, ne, resp, resp_cap, resp_len);
+}

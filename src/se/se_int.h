@@ -1,0 +1,194 @@
+/*
+ * Internal structure of the emulated secure element, shared by the card OS (src/se/os) and the
+ * GlobalPlatform security domain code (src/se/gp). Nothing outside src/se includes this.
+ *
+ * Persistent state lives only in the store (as byte-oriented records: no struct padding, so a
+ * single field can be updated atomically with one store_write at its offset). RAM state here is
+ * what a card keeps in RAM: logical channels, their selection, secure channel sessions, the
+ * command chain being received and the response waiting for GET RESPONSE. All of it is
+ * allocated at se_open (power-up) and never after.
+ */
+#ifndef SEAM_SE_INT_H
+#define SEAM_SE_INT_H
+
+#include "seam/apdu.h"
+#include "seam/scp03.h"
+#include "seam/se.h"
+#include "seam/store.h"
+#include "seam/sw.h"
+
+/* ---- persistent records ---- */
+
+/* Store roots. */
+#define SE_ROOT_CARD 0 /* the card record */
+
+/* Object types (store_alloc type field). */
+#define SE_OBJ_CARD 1
+#define SE_OBJ_REGISTRY 2
+#define SE_OBJ_KEYSET 3
+
+/* GP card life cycle states (GP CS 2.3.1 §5.1.1, Table 11-14). */
+#define GP_CARD_OP_READY 0x01
+#define GP_CARD_INITIALIZED 0x07
+#define GP_CARD_SECURED 0x0F
+#define GP_CARD_LOCKED 0x7F
+#define GP_CARD_TERMINATED 0xFF
+
+/* GP privileges, 3 bytes (GP CS 2.3.1 §6.6.1, Table 6-1). */
+#define GP_PRIV0_SECURITY_DOMAIN 0x80
+#define GP_PRIV0_DAP_VERIFICATION 0x40
+#define GP_PRIV0_DELEGATED_MANAGEMENT 0x20
+#define GP_PRIV0_CARD_LOCK 0x10
+#define GP_PRIV0_CARD_TERMINATE 0x08
+#define GP_PRIV0_CARD_RESET 0x04
+#define GP_PRIV0_CVM_MANAGEMENT 0x02
+#define GP_PRIV0_MANDATED_DAP 0x01
+#define GP_PRIV1_TRUSTED_PATH 0x80
+#define GP_PRIV1_AUTHORIZED_MANAGEMENT 0x40
+#define GP_PRIV1_TOKEN_VERIFICATION 0x20
+#define GP_PRIV1_GLOBAL_DELETE 0x10
+#define GP_PRIV1_GLOBAL_LOCK 0x08
+#define GP_PRIV1_GLOBAL_REGISTRY 0x04
+#define GP_PRIV1_FINAL_APPLICATION 0x02
+#define GP_PRIV1_GLOBAL_SERVICE 0x01
+#define GP_PRIV2_RECEIPT_GENERATION 0x80
+
+/* The card record (root SE_ROOT_CARD). */
+typedef struct {
+    uint8_t magic[4];    /* "SEAM" */
+    uint8_t version;     /* record layout version, 1 */
+    uint8_t life_cycle;  /* GP_CARD_* */
+    uint8_t try_limit;   /* failed authentications before a key set blocks */
+    uint8_t scp_i;       /* SCP03 i parameter the ISD offers (0x60 or 0x70) */
+    uint8_t seq[3];      /* SCP03 sequence counter (pseudo-random card challenge) */
+    uint8_t cplc[42];    /* GP CS 2.3.1 §H.6 Card Production Life Cycle data */
+    uint8_t iin_len;
+    uint8_t iin[8];      /* Issuer Identification Number (GET DATA 42) */
+    uint8_t cin_len;
+    uint8_t cin[16];     /* Card Image Number (GET DATA 45) */
+    uint8_t kdd[10];     /* key diversification data (INITIALIZE UPDATE, GET DATA CF) */
+    uint8_t isd_id[4];   /* store id of the ISD's registry entry, big-endian */
+} se_card_rec;
+
+/* Kinds of registry entry. */
+#define REG_KIND_ISD 1
+#define REG_KIND_SSD 2
+#define REG_KIND_APP 3
+#define REG_KIND_LOAD_FILE 4
+
+/* A GP registry entry (GP CS 2.3.1 §5.3). */
+typedef struct {
+    uint8_t kind;
+    uint8_t life_cycle;
+    uint8_t aid_len;
+    uint8_t aid[16];
+    uint8_t priv[3];
+    uint8_t sd_id[4]; /* associated security domain (its registry entry id), big-endian */
+} se_reg_rec;
+
+/* An SCP03 key set: ENC (key id 1), MAC (2), DEK (3), all AES of one length. */
+#define KEY_TYPE_AES 0x88
+typedef struct {
+    uint8_t kvn;
+    uint8_t type;
+    uint8_t keylen;
+    uint8_t tries_left; /* decremented before each check, restored after success */
+    uint8_t enc[32];
+    uint8_t mac[32];
+    uint8_t dek[32];
+} se_keyset_rec;
+
+/* ---- RAM state ---- */
+
+typedef enum { SC_NONE, SC_INITIALIZED, SC_AUTHENTICATED } se_sc_state;
+
+typedef struct {
+    bool open;
+    store_id selected;   /* registry entry of the selected application, 0 = none */
+    /* secure channel session with the security domain selected on this channel */
+    se_sc_state sc_state;
+    store_id sc_keyset;  /* key set used by the session */
+    store_id sc_sd;      /* security domain that owns the session */
+    uint8_t sc_dek[32];  /* static Key-DEK of the session's key set (PUT KEY decrypts with it,
+                            even after the key set itself was replaced in this session) */
+    uint8_t sc_dek_len;
+    scp03_session scp;
+    /* response waiting for GET RESPONSE */
+    uint8_t *pending;    /* APDU_MAX_RESPONSE bytes, allocated at power-up */
+    size_t pending_len, pending_off;
+    uint16_t pending_sw;
+} se_chan;
+
+/* A command chain being received (one at a time, ISO 7816-4 §5.1.1.1). */
+typedef struct {
+    bool active;
+    uint8_t channel, ins, p1, p2, cla;
+    uint8_t *buf; /* APDU_MAX_DATA bytes */
+    size_t len;
+} se_chain;
+
+struct se {
+    store_medium *medium;
+    store *st;
+    bool muted;          /* power cut or fault: answer nothing until power cycle */
+    seam_err mute_reason;
+    se_chan chan[SE_MAX_CHANNELS];
+    se_chain chain;
+    store_id card_id;    /* the card record */
+    store_id isd_id;     /* the ISD's registry entry */
+    uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
+    uint8_t out[APDU_MAX_RESPONSE + 64];  /* response data being built */
+};
+
+/* A response under construction: the application writes data into it and returns a SW. */
+typedef struct {
+    uint8_t *p;
+    size_t cap;
+    size_t len;
+} se_resp;
+
+/* ---- the card OS, for the GP code ---- */
+uint16_t se_sw_of(seam_err e); /* the one mapping of seam_err to a status word */
+/* Reads the card record. */
+const se_card_rec *se_card(se *s);
+/* Durable single-field update of the card record. */
+seam_err se_card_write(se *s, size_t off, const void *p, size_t n);
+/* Mutes the card after a detected fault or a power cut. */
+void se_mute(se *s, seam_err why);
+
+/* ---- GP registry (src/se/gp/registry.c) ---- */
+const se_reg_rec *reg_get(se *s, store_id id);
+/* Finds the entry whose AID matches: exact when partial is false, else as a prefix; starting
+ * after `after` (0 = from the first) in registry order. Only selectable entries are returned
+ * when selectable_only. */
+store_id reg_find(se *s, const uint8_t *aid, size_t aid_len, bool partial, store_id after,
+                  bool selectable_only);
+
+/* ---- key sets (src/se/gp/keys.c) ---- */
+const se_keyset_rec *keys_get(se *s, store_id id);
+store_id keys_find(se *s, store_id sd, uint8_t kvn); /* kvn 0: the first key set */
+store_id keys_next(se *s, store_id sd, store_id after);
+
+/* ---- personalisation of a fresh card (src/se/gp/perso.c) ---- */
+seam_err perso_fresh_card(se *s, const se_config *cfg);
+
+/* ---- security domain command processing (src/se/gp/sd.c) ---- */
+/* The OS calls these for a channel whose selected application is a security domain.
+ * sd_unwrap: the channel's session is authenticated and cmd carries secure messaging: verify
+ * and decrypt it into *plain (data in s->scratch). Returns 0 or the error SW (the session has
+ * then been ended). */
+uint16_t sd_unwrap(se *s, uint8_t ch, const apdu_cmd *cmd, apdu_cmd *plain);
+/* sd_process: one plain command; secured tells whether it arrived under the channel's
+ * authenticated session. Writes the response data, returns the SW. */
+uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *plain, bool secured, se_resp *r);
+/* sd_wrap: protects a response under the channel's session (R-MAC/R-ENC per level); error SWs
+ * are left bare. r->p must have room for 16 + 16 more bytes. */
+seam_err sd_wrap(se *s, uint8_t ch, se_resp *r, uint16_t sw);
+/* True when the session on ch requires a command to carry secure messaging. */
+bool sd_requires_sm(se *s, uint8_t ch);
+/* The FCI returned when a security domain is selected. */
+seam_err sd_fci(se *s, store_id sd, se_resp *r);
+/* Ends the secure channel session on a channel (wipes keys). */
+void sd_session_end(se *s, uint8_t ch);
+
+#endif
