@@ -198,8 +198,9 @@ static void test_atr(void)
     size_t n;
     REQUIRE(se_reset(card, atr, sizeof atr, &n) == SEAM_OK);
     CHECK_EQ(atr[0], 0x3B);
-    CHECK_EQ(atr[1] & 0x0F, n - 5); /* historical bytes count: n - TS,T0,TD1,TD2,TCK */
-    CHECK_EQ(atr[3], 0x01);         /* T=1 */
+    CHECK_EQ(atr[1] & 0x0F, n - 7); /* historical bytes: n - TS,T0,TD1,TD2,TA3,TB3,TCK */
+    CHECK_EQ(atr[2], 0x81);         /* TD1: T=1 */
+    CHECK_EQ(atr[3] & 0x0F, 0x01);  /* TD2: T=1 */
     uint8_t x = 0;
     for (size_t i = 1; i < n; i++) x ^= atr[i];
     CHECK_EQ(x, 0); /* TCK */

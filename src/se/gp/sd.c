@@ -565,7 +565,18 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
 
     /* GET DATA and STORE DATA may come with an interindustry CLA (GP CS 2.3.1 §11.3, §11.11);
      * everything else here is GP's proprietary class. */
-    if (!cl.proprietary && c->ins != 0xCA) return SW_CLA_NOT_SUPPORTED;
+    switch (c->ins) {
+    case 0xCA: break;
+    case 0x50:
+    case 0x82:
+    case 0xD8:
+    case 0xE4:
+    case 0xF0:
+    case 0xF2:
+        if (!cl.proprietary) return SW_CLA_NOT_SUPPORTED;
+        break;
+    default: return SW_INS_NOT_SUPPORTED;
+    }
     if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
 
     switch (c->ins) {

@@ -18,13 +18,14 @@
 
 #include "se/se_int.h"
 
-/* ATR for T=1 (ISO/IEC 7816-3 §8): TS 3B, T0 8A (TD1 present, 10 historical bytes), TD1 80
- * (T=0 implicit, TD2 present), TD2 01 (T=1), historical bytes (ISO 7816-4 §8.1.1): category 80,
- * then COMPACT-TLV: 73 card capabilities (C0: selection by full and partial DF name; 01: data
- * coding; DF: command chaining, extended Lc/Le, logical channels assigned by card and host,
- * 8 or more channels), 54 card issuer's data "seam"; then TCK. */
-static const uint8_t atr_body[] = {0x3B, 0x8A, 0x80, 0x01, 0x80, 0x73, 0xC0, 0x01,
-                                   0xDF, 0x54, 's',  'e',  'a',  'm'};
+/* ATR for T=1 (ISO/IEC 7816-3 §8.2): TS 3B; T0 8A: TD1 follows, 10 historical bytes; TD1 81:
+ * TD2 follows, T=1; TD2 31: TA3 and TB3 follow, T=1; TA3 FE: IFSC 254; TB3 45: BWI 4, CWI 5.
+ * Historical bytes (ISO 7816-4 §8.1.1): category 80, then COMPACT-TLV: 73 card capabilities
+ * (C0: selection by full and partial DF name; 01: data coding; DF: command chaining, extended
+ * Lc/Le, logical channels assigned by card and host, 8 or more channels), 54 card issuer's data
+ * "seam". TCK closes it (present because T=1 is offered). */
+static const uint8_t atr_body[] = {0x3B, 0x8A, 0x81, 0x31, 0xFE, 0x45, 0x80, 0x73, 0xC0,
+                                   0x01, 0xDF, 0x54, 's',  'e',  'a',  'm'};
 
 static size_t make_atr(uint8_t *atr)
 {
@@ -287,6 +288,18 @@ static bool os_command(const apdu_cmd *c, const apdu_cla *cl)
     return c->ins == 0xA4 || c->ins == 0x70 || c->ins == 0xC0;
 }
 
+/* Appends a chained command's data; a chain longer than the largest data field is dropped. */
+static bool chain_append(se_chain *k, const apdu_cmd *c)
+{
+    if (c->lc > APDU_MAX_DATA - k->len) {
+        k->active = false;
+        return false;
+    }
+    if (c->lc) memcpy(k->buf + k->len, c->data, c->lc);
+    k->len += c->lc;
+    return true;
+}
+
 static bool sm_ins_exempt(uint8_t ins)
 {
     return ins == 0x50; /* INITIALIZE UPDATE starts a new session without SM */
@@ -355,26 +368,16 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
             k->cla = plain.cla;
             k->len = 0;
         }
-        if (plain.lc > APDU_MAX_DATA - k->len) {
-            k->active = false;
-            sw = SW_WRONG_LENGTH;
-            goto wrap;
-        }
-        memcpy(k->buf + k->len, plain.data, plain.lc);
-        k->len += plain.lc;
-        sw = SW_NO_ERROR;
+        sw = chain_append(k, &plain) ? SW_NO_ERROR : SW_WRONG_LENGTH;
         goto wrap;
     }
     if (k->active) {
-        if (plain.lc > APDU_MAX_DATA - k->len) {
-            k->active = false;
+        if (!chain_append(k, &plain)) {
             sw = SW_WRONG_LENGTH;
             goto wrap;
         }
-        memcpy(k->buf + k->len, plain.data, plain.lc);
-        k->len += plain.lc;
         k->active = false;
-        plain.data = k->buf;
+        plain.data = k->len ? k->buf : NULL;
         plain.lc = k->len;
         plain.extended = plain.extended || k->len > 255;
     }
