@@ -29,7 +29,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "usage: seam se [--store FILE] (--vpcd HOST:PORT | --listen unix:PATH|tcp:HOST:PORT)\n"
-        "               [--try-limit N] [--quiet]\n"
+        "               [--try-limit N] [--scp-i 70|60] [--quiet]\n"
         "\n"
         "Serves one emulated secure element until SIGINT or SIGTERM (then exits 0).\n"
         "\n"
@@ -42,6 +42,8 @@ static void usage(FILE *f)
         "                   (e.g. `seam apdu --connect SPEC 00A4040000`)\n"
         "  --try-limit N    failed authentications that block a key set (first\n"
         "                   personalisation only; default %u)\n"
+        "  --scp-i 70|60    SCP03 i parameter: 70 pseudo-random card challenge (default),\n"
+        "                   60 random challenge (first personalisation only)\n"
         "  --quiet          no notice about the well-known test keys\n"
         "\n"
         "A fresh store is personalised with the well-known GlobalPlatform test keys\n"
@@ -92,6 +94,7 @@ int cmd_se(int argc, char **argv)
     const char *store_path = NULL, *vpcd = NULL, *listen_spec = NULL;
     unsigned long try_limit = 0;
     bool quiet = false;
+    uint8_t scp_i = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -107,6 +110,14 @@ int cmd_se(int argc, char **argv)
             try_limit = strtoul(argv[++i], &end, 10);
             if (*end || try_limit == 0 || try_limit > 255) {
                 fprintf(stderr, "seam se: --try-limit wants a number from 1 to 255\n");
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--scp-i") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (!strcmp(v, "70") || !strcmp(v, "0x70")) scp_i = 0x70;
+            else if (!strcmp(v, "60") || !strcmp(v, "0x60")) scp_i = 0x60;
+            else {
+                fprintf(stderr, "seam se: --scp-i wants 70 (pseudo-random challenge) or 60\n");
                 return 2;
             }
         } else if (!strcmp(argv[i], "--quiet")) {
@@ -146,7 +157,8 @@ int cmd_se(int argc, char **argv)
         fprintf(stderr, "seam se: no --store given: the card's store is in memory and is lost "
                         "when this process ends\n");
 
-    se_config cfg = {.medium = m, .auth_try_limit = (unsigned)try_limit, .quiet = quiet};
+    se_config cfg = {.medium = m, .auth_try_limit = (unsigned)try_limit, .scp_i = scp_i,
+                     .quiet = quiet};
     se *s = NULL;
     if (open_card(&s, &cfg) != 0) {
         store_medium_free(m);

@@ -1,0 +1,196 @@
+/*
+ * Benchmark: SCP03-wrapped APDUs per second through an in-process SE, next to the raw OpenSSL
+ * cost of the same cryptographic work on the same bytes (the crypto-bound limit).
+ *
+ * One round trip at security level 33 (C-MAC, C-DEC, R-MAC, R-ENC), AES-128, S8: the host wraps
+ * GET STATUS of the ISD (2 data bytes -> one encrypted block), the card unwraps, processes,
+ * wraps its 21-byte answer (two blocks), the host unwraps. The cryptography of that exchange is:
+ * 4 AES-ECB blocks (the counter ICVs), 2 AES-CBC encryptions and 2 decryptions (1 block for the
+ * command, 2 for the response, each side), and 4 AES-CMACs (over 37 bytes for the command,
+ * 50 for the response, each side). The baseline does exactly that with OpenSSL EVP contexts
+ * prepared once, which is the fastest way to call OpenSSL for it.
+ *
+ * Usage: bench_scp03 [SECONDS per measurement, default 3]
+ */
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "seam/apdu.h"
+#include "seam/scp03.h"
+#include "seam/se.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const uint8_t key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+                                0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
+static uint8_t resp[APDU_MAX_RESPONSE], wire[512], plain[512];
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "bench_scp03: %s\n", what);
+    exit(1);
+}
+
+static double bench_seam(double seconds, unsigned long *count)
+{
+    store_medium *m;
+    se *s;
+    char msg[200];
+    store_medium_memory(&m);
+    se_config cfg = {.medium = m, .quiet = true};
+    if (se_open(&s, &cfg, msg, sizeof msg) != SEAM_OK) fail(msg);
+    size_t rl, wl, pl;
+    uint8_t iu[14] = {0x80, 0x50, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00};
+    if (se_transmit(s, iu, sizeof iu, resp, sizeof resp, &rl) || rl < 34) fail("INIT UPDATE");
+    scp03_session h;
+    memset(&h, 0, sizeof h);
+    if (scp03_session_init(&h, key, key, 16, iu + 5, resp + 13, 8, resp[12])) fail("session");
+    if (scp03_host_external_authenticate(&h, 0x33, 0, wire, sizeof wire, &wl)) fail("EA");
+    if (se_transmit(s, wire, wl, resp, sizeof resp, &rl) || resp[0] != 0x90) fail("EA refused");
+    scp03_host_auth_done(&h);
+    static const uint8_t gs[] = {0x80, 0xF2, 0x80, 0x02, 0x02, 0x4F, 0x00, 0x00};
+    apdu_cmd c;
+    apdu_parse(gs, sizeof gs, &c);
+    unsigned long n = 0;
+    double t0 = now(), t;
+    do {
+        for (int i = 0; i < 256; i++) {
+            if (scp03_wrap_command(&h, &c, false, wire, sizeof wire, &wl)) fail("wrap");
+            if (se_transmit(s, wire, wl, resp, sizeof resp, &rl)) fail("transmit");
+            if (scp03_unwrap_response(&h, resp, rl, plain, sizeof plain, &pl)) fail("unwrap");
+            if (pl != 23 || plain[21] != 0x90) fail("unexpected response");
+        }
+        n += 256;
+        t = now() - t0;
+    } while (t < seconds);
+    scp03_session_clear(&h);
+    se_close(s);
+    store_medium_free(m);
+    *count = n;
+    return (double)n / t;
+}
+
+/* ---- the same cryptography, straight on OpenSSL ---- */
+typedef struct {
+    EVP_CIPHER_CTX *ecb, *cbc_e, *cbc_d;
+    EVP_MAC_CTX *mac;
+} raw_key;
+
+static void raw_init(raw_key *k)
+{
+    k->ecb = EVP_CIPHER_CTX_new();
+    k->cbc_e = EVP_CIPHER_CTX_new();
+    k->cbc_d = EVP_CIPHER_CTX_new();
+    EVP_EncryptInit_ex(k->ecb, EVP_aes_128_ecb(), NULL, key, NULL);
+    EVP_CIPHER_CTX_set_padding(k->ecb, 0);
+    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, NULL);
+    EVP_CIPHER_CTX_set_padding(k->cbc_e, 0);
+    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, NULL);
+    EVP_CIPHER_CTX_set_padding(k->cbc_d, 0);
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
+    k->mac = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);
+    OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", 0),
+                      OSSL_PARAM_construct_end()};
+    if (!EVP_MAC_init(k->mac, key, 16, p)) fail("raw CMAC init");
+}
+
+static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
+{
+    int l;
+    EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
+}
+
+static void raw_cbc(EVP_CIPHER_CTX *c, bool enc, const uint8_t iv[16], const uint8_t *in,
+                    size_t n, uint8_t *out)
+{
+    int l;
+    if (enc) {
+        EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
+        EVP_EncryptUpdate(c, out, &l, in, (int)n);
+    } else {
+        EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
+        EVP_DecryptUpdate(c, out, &l, in, (int)n);
+    }
+}
+
+static void raw_cmac(raw_key *k, const uint8_t *a, size_t an, const uint8_t *b, size_t bn,
+                     uint8_t out[16])
+{
+    size_t l;
+    EVP_MAC_init(k->mac, NULL, 0, NULL);
+    EVP_MAC_update(k->mac, a, an);
+    EVP_MAC_update(k->mac, b, bn);
+    EVP_MAC_final(k->mac, out, &l, 16);
+}
+
+static double bench_raw(double seconds, unsigned long *count)
+{
+    raw_key enc, mac, rmac;
+    raw_init(&enc);
+    raw_init(&mac);
+    raw_init(&rmac);
+    uint8_t ctr[16] = {0}, icv[16], blk[32], out[32], chain[21], m[16], rsp[50];
+    memset(chain, 0x5A, sizeof chain);
+    memset(blk, 0x11, sizeof blk);
+    memset(rsp, 0x22, sizeof rsp);
+    unsigned long n = 0;
+    double t0 = now(), t;
+    do {
+        for (int i = 0; i < 256; i++) {
+            ctr[15] = (uint8_t)i;
+            /* host: C-DEC and C-MAC */
+            raw_ecb(&enc, ctr, icv);
+            raw_cbc(enc.cbc_e, true, icv, blk, 16, out);
+            raw_cmac(&mac, chain, 21, out, 16, m);
+            /* card: C-MAC check, C-DEC */
+            raw_cmac(&mac, chain, 21, out, 16, m);
+            raw_ecb(&enc, ctr, icv);
+            raw_cbc(enc.cbc_d, false, icv, out, 16, blk);
+            /* card: R-ENC and R-MAC */
+            raw_ecb(&enc, ctr, icv);
+            raw_cbc(enc.cbc_e, true, icv, blk, 32, out);
+            raw_cmac(&rmac, chain, 16, rsp, 34, m);
+            /* host: R-MAC check, R-ENC */
+            raw_cmac(&rmac, chain, 16, rsp, 34, m);
+            raw_ecb(&enc, ctr, icv);
+            raw_cbc(enc.cbc_d, false, icv, out, 32, blk);
+        }
+        n += 256;
+        t = now() - t0;
+    } while (t < seconds);
+    raw_key *ks[] = {&enc, &mac, &rmac};
+    for (int i = 0; i < 3; i++) {
+        EVP_CIPHER_CTX_free(ks[i]->ecb);
+        EVP_CIPHER_CTX_free(ks[i]->cbc_e);
+        EVP_CIPHER_CTX_free(ks[i]->cbc_d);
+        EVP_MAC_CTX_free(ks[i]->mac);
+    }
+    *count = n;
+    return (double)n / t;
+}
+
+int main(int argc, char **argv)
+{
+    double secs = argc > 1 ? atof(argv[1]) : 3.0;
+    if (secs <= 0) secs = 3.0;
+    unsigned long n1, n2;
+    double raw = bench_raw(secs, &n2);
+    double seam = bench_seam(secs, &n1);
+    printf("SCP03 level 33, AES-128, S8, GET STATUS (2 data bytes in, 21 out), in process\n");
+    printf("  seam host wrap + card + host unwrap : %10.0f APDUs/s (%lu in %.1f s)\n", seam, n1,
+           secs);
+    printf("  raw OpenSSL, same crypto work        : %10.0f APDUs/s (%lu in %.1f s)\n", raw, n2,
+           secs);
+    printf("  seam / crypto-bound limit            : %10.1f %%\n", 100.0 * seam / raw);
+    return 0;
+}

@@ -1,0 +1,266 @@
+/*
+ * The host side of GlobalPlatform: a small card management client (in the spirit of
+ * GlobalPlatformPro) over any seam_card transport (in process, socket, PC/SC).
+ *
+ *  - gp_client: a card, the logical channel commands go out on, and an optional trace hook
+ *    that sees every APDU (plain and as wrapped on the wire);
+ *  - gp_session: an SCP03 secure channel (Amendment D §7.1 INITIALIZE UPDATE, §7.2 EXTERNAL
+ *    AUTHENTICATE) or, before it is opened, a plain pass-through; gp_send() wraps, transmits
+ *    (GET RESPONSE for 61xx travels unwrapped) and unwraps;
+ *  - card content commands: GET STATUS (GP CS 2.3.1 §11.4), GET DATA (§11.3), PUT KEY
+ *    (§11.8, Amendment D §7.4 key data for AES), DELETE KEY (§11.2), SET STATUS (§11.10);
+ *  - parsers for what those return (CPLC, card recognition data, key information template,
+ *    GET STATUS entries), written for hostile input: a malformed response is SEAM_E_FORMAT,
+ *    never an overrun; unknown tags are skipped.
+ *
+ * Card answers: command functions return SEAM_OK when the card answered, and its status word
+ * in *sw (even an error SW); a seam_err means the exchange itself failed (transport, a bad
+ * R-MAC = SEAM_E_AUTH, a malformed response = SEAM_E_FORMAT). gp_session_open() is the
+ * exception: any failure to authenticate is an error (see its comment).
+ *
+ * Secrets: the static keys copied into a session are wiped by gp_session_close(); callers
+ * wipe their gp_keys with gp_keys_wipe(). Nothing here prints or logs key bytes.
+ *
+ * This library never includes se.h: an in-process card comes in through card_open_fns().
+ */
+#ifndef SEAM_GPCLIENT_H
+#define SEAM_GPCLIENT_H
+
+#include <stdio.h>
+
+#include "seam/scp03.h"
+#include "seam/transport.h"
+
+#define GP_ISD_AID "\xA0\x00\x00\x01\x51\x00\x00\x00"
+#define GP_ISD_AID_LEN 8
+#define GP_AID_MAX 16
+
+/* GET DATA tags (GP CS 2.3.1 §11.3.3, Table 11-27 and H.2). */
+#define GP_TAG_IIN 0x42
+#define GP_TAG_CIN 0x45
+#define GP_TAG_CARD_DATA 0x66
+#define GP_TAG_KEY_INFO 0xE0
+#define GP_TAG_KEY_DIV_DATA 0xCF
+#define GP_TAG_CPLC 0x9F7F
+
+/* GET STATUS P1 (§11.4.2.1). */
+#define GP_STATUS_ISD 0x80
+#define GP_STATUS_APPS 0x40
+#define GP_STATUS_LOAD_FILES 0x20
+#define GP_STATUS_LOAD_FILES_MODULES 0x10
+
+/* Card life cycle states (§5.1.1, SET STATUS P2 with P1 '80'). */
+#define GP_CARD_OP_READY 0x01
+#define GP_CARD_INITIALIZED 0x07
+#define GP_CARD_SECURED 0x0F
+#define GP_CARD_LOCKED 0x7F
+#define GP_CARD_TERMINATED 0xFF
+
+/* ---- trace ---- */
+typedef enum {
+    GP_TRACE_PLAIN_CMD,  /* the command before wrapping */
+    GP_TRACE_WIRE_CMD,   /* the command as sent */
+    GP_TRACE_WIRE_RESP,  /* the response as received (after GET RESPONSE) */
+    GP_TRACE_PLAIN_RESP, /* the response after unwrapping */
+} gp_trace_kind;
+typedef void (*gp_trace_fn)(void *ctx, gp_trace_kind kind, const uint8_t *apdu, size_t len);
+
+typedef struct {
+    seam_card *card;   /* not owned */
+    uint8_t channel;   /* logical channel 0..19: every CLA carries it (ISO 7816-4 §5.4.1) */
+    gp_trace_fn trace; /* optional */
+    void *trace_ctx;
+} gp_client;
+
+/* Sends one raw command APDU with card_transmit_full() semantics (61xx followed, 6Cxx resent)
+ * and traces it as a wire exchange. resp gets data || SW; *sw the status word. */
+seam_err gp_transmit(gp_client *c, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+                     size_t *resp_len, uint16_t *sw);
+
+/* SELECT by AID (ISO 7816-4 §11.2.2: 00 A4 04 00 Lc AID 00) on the client's channel. The FCI
+ * goes to fci (may be NULL when cap is 0). */
+seam_err gp_select(gp_client *c, const uint8_t *aid, size_t aid_len, uint8_t *fci, size_t cap,
+                   size_t *fci_len, uint16_t *sw);
+
+/* ---- keys ---- */
+typedef struct {
+    uint8_t enc[32], mac[32], dek[32];
+    uint8_t len; /* 16, 24 or 32: all three keys have this length */
+    uint8_t kvn; /* key version number; 0 in INITIALIZE UPDATE = "any key set" */
+} gp_keys;
+
+/* Fills k with the same key three times (the well-known test key style). */
+seam_err gp_keys_set(gp_keys *k, const uint8_t *enc, const uint8_t *mac, const uint8_t *dek,
+                     size_t len, uint8_t kvn);
+void gp_keys_wipe(gp_keys *k);
+
+/* ---- INITIALIZE UPDATE response (Amendment D Table 7-3) ---- */
+typedef struct {
+    uint8_t div_data[10]; /* key diversification data */
+    uint8_t kvn;          /* key information: KVN, SCP identifier, i parameter */
+    uint8_t scp_id;
+    uint8_t i_param;
+    uint8_t ch_len; /* 8 (S8) or 16 (S16, i & 01) */
+    uint8_t card_challenge[16];
+    uint8_t card_cryptogram[16];
+    bool has_seq; /* i & 10: pseudo-random challenge, sequence counter present */
+    uint8_t seq[3];
+} gp_init_update_resp;
+
+/* Parses the response data (without SW). Its length must be exactly 10 + 3 + 2 * ch_len
+ * (+ 3 when i & 10); SEAM_E_FORMAT otherwise; SEAM_E_UNSUPPORTED if the SCP is not 03. */
+seam_err gp_parse_init_update(const uint8_t *p, size_t n, gp_init_update_resp *out);
+
+/* ---- the session ---- */
+typedef struct {
+    gp_client *client;
+    scp03_session scp;
+    gp_keys keys; /* static keys of the session's key set (the DEK encrypts PUT KEY data) */
+    gp_init_update_resp iu;
+    bool open; /* authenticated: gp_send wraps; otherwise it sends plain */
+} gp_session;
+
+/* A plain session: gp_send() passes commands through unchanged (used before authentication
+ * and for commands that need none). */
+void gp_session_plain(gp_session *s, gp_client *c);
+
+/* Opens an SCP03 session with the selected security domain: INITIALIZE UPDATE (80 50 KVN 00)
+ * with a host challenge of ch_len bytes (8 or 16; host_challenge NULL = random), check of the
+ * card cryptogram (constant time), then EXTERNAL AUTHENTICATE at level (00, 01, 03, 13, 33).
+ * Errors: SEAM_E_AUTH = card cryptogram mismatch (wrong keys) or EXTERNAL AUTHENTICATE
+ * refused with 6300; SEAM_E_PROTOCOL = the card refused a command (*sw says how) or its
+ * i parameter does not fit the request (S8/S16, R-MAC, R-ENC); SEAM_E_UNSUPPORTED = not SCP03;
+ * SEAM_E_FORMAT = malformed response; SEAM_E_ARG = bad keys or level. *sw may be NULL. On any
+ * error the session is left plain and its secrets are wiped. */
+seam_err gp_session_open(gp_session *s, gp_client *c, const gp_keys *keys, uint8_t level,
+                         const uint8_t *host_challenge, size_t ch_len, uint16_t *sw);
+void gp_session_close(gp_session *s);
+
+/* Sends a plain command APDU (CLA 80 or 00 family; the channel bits are set from the client)
+ * through the session: wrapped when open, transmitted, unwrapped. data gets the response data
+ * without SW. SEAM_E_AUTH on a bad R-MAC (the session is then unusable: close it). */
+seam_err gp_send(gp_session *s, const uint8_t *cmd, size_t len, uint8_t *data, size_t cap,
+                 size_t *data_len, uint16_t *sw);
+/* The same with the command given as fields (Le '00' added when want_le). */
+seam_err gp_send_cmd(gp_session *s, uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2,
+                     const uint8_t *cdata, size_t lc, bool want_le, uint8_t *data, size_t cap,
+                     size_t *data_len, uint16_t *sw);
+
+/* ---- GET STATUS (§11.4, tagged format P2 '02', 63 10 continued with P2 '03') ---- */
+#define GP_STATUS_MAX_MODULES 8
+typedef struct {
+    uint8_t aid[GP_AID_MAX];
+    uint8_t aid_len;
+    uint8_t lifecycle; /* 9F70 (first byte) */
+    uint8_t priv[3];   /* C5, zero padded */
+    uint8_t priv_len;
+    uint8_t elf_aid[GP_AID_MAX]; /* C4: executable load file */
+    uint8_t elf_aid_len;
+    uint8_t sd_aid[GP_AID_MAX]; /* CC: associated security domain */
+    uint8_t sd_aid_len;
+    uint8_t version[4]; /* CE: load file version */
+    uint8_t version_len;
+    uint8_t modules[GP_STATUS_MAX_MODULES][GP_AID_MAX]; /* 84: executable modules */
+    uint8_t module_len[GP_STATUS_MAX_MODULES];
+    uint8_t n_modules; /* entries beyond GP_STATUS_MAX_MODULES are counted, not kept */
+    unsigned n_modules_total;
+} gp_status_entry;
+
+/* Parses a GET STATUS response (a sequence of E3 entries). Appends to out[*count..cap);
+ * SEAM_E_FULL when more entries than cap; SEAM_E_FORMAT on a malformed TLV or an entry
+ * without 4F. Unknown tags in and between entries are skipped. */
+seam_err gp_parse_status(const uint8_t *p, size_t n, gp_status_entry *out, size_t cap,
+                         size_t *count);
+/* GET STATUS for one P1 (search criterion 4F 00 = all), following 63 10. A card answer of
+ * 6A88 (nothing found) is SEAM_OK with no entries. *sw is the last status word. */
+seam_err gp_get_status(gp_session *s, uint8_t p1, gp_status_entry *out, size_t cap, size_t *count,
+                       uint16_t *sw);
+/* Names for printing: "SECURED", "SELECTABLE", ...; kind is the P1 the entry came from. */
+const char *gp_lifecycle_name(uint8_t p1_kind, uint8_t lifecycle);
+/* Writes the privilege names of a C5 value, separated by ", ", into buf (NUL terminated). */
+void gp_privileges_str(const uint8_t *priv, size_t len, char *buf, size_t cap);
+
+/* Prints entries the way GlobalPlatformPro's "gp -l" does: "ISD: A000000151000000 (SECURED)"
+ * then the privileges, load file, modules. kind is the GET STATUS P1 they came from. */
+void gp_print_status(FILE *f, uint8_t kind, const gp_status_entry *e, size_t n);
+
+/* ---- GET DATA (§11.3) ---- */
+/* GET DATA for a one- or two-byte tag, CLA '80' first and '00' if the card refuses the class
+ * or instruction. data gets the raw answer (normally the TLV with the tag). */
+seam_err gp_get_data(gp_session *s, uint16_t tag, uint8_t *data, size_t cap, size_t *data_len,
+                     uint16_t *sw);
+
+/* CPLC (GET DATA 9F7F): 42 bytes in the well-known layout. */
+typedef struct {
+    uint16_t ic_fabricator, ic_type, os_id, os_release_date, os_release_level;
+    uint16_t ic_fabrication_date;
+    uint32_t ic_serial;
+    uint16_t ic_batch, module_fabricator, module_packaging_date, icc_manufacturer;
+    uint16_t ic_embedding_date, pre_perso_id, pre_perso_date;
+    uint32_t pre_perso_equipment;
+    uint16_t perso_id, perso_date;
+    uint32_t perso_equipment;
+} gp_cplc;
+#define GP_CPLC_LEN 42
+/* Accepts the bare 42 bytes or the TLV 9F7F 2A ...; SEAM_E_FORMAT otherwise. */
+seam_err gp_parse_cplc(const uint8_t *p, size_t n, gp_cplc *out);
+void gp_print_cplc(FILE *f, const gp_cplc *c);
+
+/* Card recognition data (GET DATA 66, GP CS 2.3.1 §H.2). OIDs are kept as dotted strings. */
+#define GP_OID_STR_MAX 64
+#define GP_CARD_DATA_MAX_SCP 4
+typedef struct {
+    char gp_version[GP_OID_STR_MAX]; /* from 60: e.g. "2.3.1" (the arc after 1.2.840.114283.2) */
+    char card_id_scheme[GP_OID_STR_MAX]; /* 63: dotted OID */
+    struct {
+        uint8_t scp_id, i_param; /* from 64: 1.2.840.114283.4.<scp>.<i> */
+    } scp[GP_CARD_DATA_MAX_SCP];
+    uint8_t n_scp;
+    char card_config[GP_OID_STR_MAX];  /* 65: first OID, if any */
+    char chip_details[GP_OID_STR_MAX]; /* 66: first OID, if any */
+} gp_card_data;
+/* Accepts 66 { 73 {...} } or 73 {...}; the 06 1.2.840.114283.1 marker must be present. */
+seam_err gp_parse_card_data(const uint8_t *p, size_t n, gp_card_data *out);
+void gp_print_card_data(FILE *f, const gp_card_data *d);
+/* Decodes BER OID content bytes to a dotted string (SEAM_E_FORMAT if malformed or too long). */
+seam_err gp_oid_to_str(const uint8_t *p, size_t n, char *buf, size_t cap);
+
+/* Key information template (GET DATA E0, §11.3.3.1): C0 { KID KVN (type length)+ }. */
+#define GP_KEY_INFO_MAX 32
+typedef struct {
+    uint8_t kid, kvn;
+    uint8_t type;    /* first component: 88 = AES, 80 = DES, ... */
+    uint16_t length; /* of the first component, in bytes */
+    uint8_t n_components;
+} gp_key_info;
+seam_err gp_parse_key_info(const uint8_t *p, size_t n, gp_key_info *out, size_t cap, size_t *count);
+void gp_print_key_info(FILE *f, const gp_key_info *k, size_t count);
+const char *gp_key_type_name(uint8_t type);
+
+/* ---- key management ---- */
+/* PUT KEY of an AES key set (Amendment D §7.4.2; GP CS 2.3.1 §11.8): new KVN, then ENC, MAC,
+ * DEK as '88' L '10'|'18'|'20' <key encrypted under the session's static DEK, AES-CBC zero
+ * ICV> '03' KCV. replace_kvn 0 = add a new key set (P1 00), else replace that one. P2 = 81.
+ * When the card answers 9000 its KVN and KCVs are checked: SEAM_E_AUTH on a mismatch.
+ * The session must be open (with C-DEC or not: the data field is the same). */
+seam_err gp_put_key_aes(gp_session *s, const gp_keys *new_keys, uint8_t replace_kvn, uint16_t *sw);
+/* Builds the PUT KEY data field only (for tests and scripts); dek is the encrypting key. */
+seam_err gp_put_key_data(const gp_keys *new_keys, const uint8_t *dek, size_t dek_len, uint8_t *out,
+                         size_t cap, size_t *out_len);
+
+/* DELETE KEY (§11.2.2.3): 80 E4 00 00 with D2 KVN, and D0 KID when kid is not 0. */
+seam_err gp_delete_key(gp_session *s, uint8_t kvn, uint8_t kid, uint16_t *sw);
+
+/* SET STATUS (§11.10): P1 '80' card life cycle to state (P2). */
+seam_err gp_set_card_status(gp_session *s, uint8_t state, uint16_t *sw);
+
+/* Upper-case hex of n bytes to f. */
+void gp_print_hex(FILE *f, const uint8_t *p, size_t n);
+/* A ready-made trace hook: ctx is a FILE *; prints "plain> ", "wire > ", "wire < ", "plain< "
+ * lines with the APDU in hex. */
+void gp_trace_print(void *ctx, gp_trace_kind kind, const uint8_t *apdu, size_t len);
+
+/* A short description of a status word ("security status not satisfied"). */
+const char *gp_sw_str(uint16_t sw);
+
+#endif
