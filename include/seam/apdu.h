@@ -45,7 +45,9 @@ typedef struct {
 } apdu_cla;
 
 seam_err apdu_cla_decode(uint8_t cla, apdu_cla *out);
-/* Builds a CLA for a channel, keeping the class family (proprietary or not) and SM bit. */
+/* Builds a CLA for a channel, keeping the class family (proprietary or not) and SM bit. SM in
+ * the first interindustry form is coded b4b3 = 01 (as GP's '84'). Returns the invalid 'FF' when
+ * channel > 19 (and for proprietary channel 19 with SM and chaining, which would be 'FF'). */
 uint8_t apdu_cla_encode(bool proprietary, uint8_t channel, bool secure_messaging, bool chaining);
 
 #endif

@@ -90,7 +90,9 @@ seam_err cr_p256_ecdh(const uint8_t priv[32], const uint8_t *peer_pub, size_t pe
 /* ---- Random numbers ----
  * One process-wide DRBG (OpenSSL CTR-DRBG, AES-256). By default it is seeded from the
  * operating system. cr_rng_seed_deterministic() switches to a deterministic mode, seeded from
- * the given bytes, for tests and simulation: the same seed gives the same stream. */
+ * the given bytes, for tests and simulation: the same seed gives the same stream, and key
+ * generation and ECDSA signatures become reproducible too. Call it before other threads use
+ * seam crypto; the mode is never left (a new seed restarts the stream). See src/crypto/rng.c. */
 seam_err cr_random(uint8_t *out, size_t len);
 seam_err cr_rng_seed_deterministic(const uint8_t *seed, size_t len);
 bool cr_rng_is_deterministic(void);
