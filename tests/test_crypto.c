@@ -413,8 +413,7 @@ static void test_der(void)
     static const char *const bad[] = {
         "",
         "30",
-        "3006020101020102"
-        "00",                 /* trailing byte */
+        "300602010102010200", /* trailing byte */
         "300702020001020102", /* non-minimal INTEGER 00 01 */
         "30060201FF020102",   /* negative r */
         "3007020101020102",   /* SEQUENCE length past the end */

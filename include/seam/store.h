@@ -89,6 +89,12 @@ size_t store_capacity(const store *s);
  * for tests that compare states. */
 seam_err store_digest(const store *s, uint8_t out[32]);
 
+/* Test hook: fn is called after every atomic update has become durable (a write, alloc, free
+ * or root change outside a transaction, or a commit), so a tear test knows every state a
+ * power-up may legitimately show. NULL removes it. */
+typedef void (*store_commit_fn)(void *ctx, store *s);
+void store_set_commit_hook(store *s, store_commit_fn fn, void *ctx);
+
 /* Whether the store still works: false after a power cut (the hook fired) until reopened. */
 bool store_alive(const store *s);
 

@@ -138,7 +138,7 @@ seam_err seam_rd_u32(seam_rd *r, uint32_t *v)
 seam_err seam_rd_bytes(seam_rd *r, size_t n, const uint8_t **p)
 {
     if (seam_rd_left(r) < n) return SEAM_E_FORMAT;
-    *p = r->p + r->off;
+    *p = r->p ? r->p + r->off : NULL; /* no arithmetic on a NULL pointer (empty reader) */
     r->off += n;
     return SEAM_OK;
 }
@@ -184,6 +184,7 @@ void seam_wr_u32(seam_wr *w, uint32_t v)
 
 void seam_wr_bytes(seam_wr *w, const void *src, size_t n)
 {
+    if (n == 0) return;
     uint8_t *p = wr_reserve(w, n);
-    if (p && n) memmove(p, src, n);
+    if (p) memmove(p, src, n);
 }

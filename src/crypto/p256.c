@@ -139,7 +139,7 @@ static EVP_PKEY *pkey_new(const uint8_t *priv, const uint8_t pub[65])
         pkey = NULL;
 out:
     EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params); /* OSSL_PARAM_BLD_to_param output holding d is secure memory */
+    OSSL_PARAM_free(params); /* a secure BIGNUM goes to the secure part, cleared on free */
     OSSL_PARAM_BLD_free(bld);
     BN_clear_free(d);
     return pkey;

@@ -108,6 +108,7 @@ seam_err store_obj_create(store *s, store_id id, uint32_t owner, uint16_t type, 
     sl->owner = owner;
     sl->type = type;
     sl->flags = SLOT_USED;
+    if (id > s->hwm) s->hwm = id;
     sl->prev = s->tail;
     if (s->tail)
         s->slots[s->tail - 1].next = id;
@@ -243,7 +244,15 @@ static seam_err group_done(store *s)
     s->log_bytes = med_size(s->m);
     seam_err e = med_sync(s->m, false);
     if (e) return dead(s, e);
+    if (s->commit_hook) s->commit_hook(s->commit_ctx, s);
     return maybe_compact(s);
+}
+
+void store_set_commit_hook(store *s, store_commit_fn fn, void *ctx)
+{
+    if (!s) return;
+    s->commit_hook = fn;
+    s->commit_ctx = ctx;
 }
 
 /* A whole group of one record and its commit, in one low-level write. */
@@ -524,7 +533,7 @@ seam_err store_write(store *s, store_id id, size_t off, const void *data, size_t
 store_id store_next(const store *s, store_id after)
 {
     if (!s) return 0;
-    for (uint64_t id = (uint64_t)after + 1; id <= s->nslots; id++)
+    for (uint64_t id = (uint64_t)after + 1; id <= s->hwm; id++)
         if (store_obj(s, (store_id)id)) return (store_id)id;
     return 0;
 }

@@ -135,6 +135,9 @@ struct store {
     uint32_t nslots; /* table size: ids are 1..nslots */
     uint32_t nobj;
     uint32_t hint; /* no free slot below this index */
+    uint32_t hwm;  /* highest id used since open: no object above it (store_next stops there) */
+    store_commit_fn commit_hook; /* tests: called after each atomic update is durable */
+    void *commit_ctx;
     uint32_t head, tail;
     store_id roots[STORE_ROOTS];
     uint8_t *undo;
