@@ -163,7 +163,10 @@ seam_err se_open(se **out, const se_config *cfg, char *msg, size_t msg_cap)
     e = store_open(&s->st, cfg->medium, cfg->capacity ? cfg->capacity : STORE_DEFAULT_CAPACITY,
                    msg, msg_cap);
     if (e != SEAM_OK) goto fail;
-    if (store_is_new(s->st)) {
+    /* A store with no object at all is a card whose personalisation never completed (the
+     * power was cut before its one transaction committed): personalise it now. */
+    bool empty = store_next(s->st, 0) == 0 && store_root(s->st, SE_ROOT_CARD) == 0;
+    if (store_is_new(s->st) || empty) {
         e = perso_fresh_card(s, cfg);
         if (e != SEAM_OK) {
             snprintf(msg, msg_cap, "personalising the fresh card failed: %s", seam_strerror(e));
