@@ -110,8 +110,8 @@ static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
     EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
 }
 
-static void raw_cbc(EVP_CIPHER_CTX *c, bool enc, const uint8_t iv[16], const uint8_t *in,
-                    size_t n, uint8_t *out)
+static void raw_cbc(EVP_CIPHER_CTX *c, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
+                    uint8_t *out)
 {
     int l;
     if (enc) {

@@ -55,16 +55,19 @@ int main(int argc, char **argv)
             n = corpus_len[k] < sizeof buf ? corpus_len[k] : sizeof buf;
             memcpy(buf, corpus[k], n);
             int flips = 1 + rand() % 4;
-            for (int i = 0; i < flips && n; i++) buf[(size_t)rand() % n] = (uint8_t)rand();
+            for (int i = 0; i < flips && n; i++)
+                buf[(size_t)rand() % n] = (uint8_t)rand();
             if (rand() % 4 == 0) n = (size_t)rand() % (n + 1);
         } else {
             n = (size_t)rand() % 300;
-            for (size_t i = 0; i < n; i++) buf[i] = (uint8_t)rand();
+            for (size_t i = 0; i < n; i++)
+                buf[i] = (uint8_t)rand();
         }
         LLVMFuzzerTestOneInput(buf, n);
         runs++;
     }
     printf("%lu runs, %zu corpus files: 1 passed, 0 failed\n", runs, ncorpus);
-    for (size_t i = 0; i < ncorpus; i++) free(corpus[i]);
+    for (size_t i = 0; i < ncorpus; i++)
+        free(corpus[i]);
     return 0;
 }

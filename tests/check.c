@@ -28,7 +28,8 @@ int check_summary(void)
 void check_dump(const char *label, const uint8_t *p, size_t n)
 {
     fprintf(stderr, "    %s: ", label);
-    for (size_t i = 0; i < n; i++) fprintf(stderr, "%02x", p[i]);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%02x", p[i]);
     fprintf(stderr, "\n");
 }
 

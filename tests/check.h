@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stddef.h>
 
-extern int check_failures;   /* failures in the current test */
+extern int check_failures; /* failures in the current test */
 
-#define CHECK(cond)                                                                               \
+#define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
             fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);             \
@@ -26,8 +26,8 @@ extern int check_failures;   /* failures in the current test */
     do {                                                                                           \
         long long va_ = (long long)(a), vb_ = (long long)(b);                                      \
         if (va_ != vb_) {                                                                          \
-            fprintf(stderr, "  %s:%d: CHECK_EQ failed: %s == %lld, %s == %lld (0x%llx, 0x%llx)\n",  \
-                    __FILE__, __LINE__, #a, va_, #b, vb_, va_, vb_);                              \
+            fprintf(stderr, "  %s:%d: CHECK_EQ failed: %s == %lld, %s == %lld (0x%llx, 0x%llx)\n", \
+                    __FILE__, __LINE__, #a, va_, #b, vb_, va_, vb_);                               \
             check_failures++;                                                                      \
         }                                                                                          \
     } while (0)
@@ -56,7 +56,7 @@ extern int check_failures;   /* failures in the current test */
 #define REQUIRE_RET(cond)                                                                          \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "  %s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);          \
+            fprintf(stderr, "  %s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);           \
             check_failures++;                                                                      \
             return 0;                                                                              \
         }                                                                                          \

@@ -202,7 +202,8 @@ static void test_atr(void)
     CHECK_EQ(atr[2], 0x81);         /* TD1: T=1 */
     CHECK_EQ(atr[3] & 0x0F, 0x01);  /* TD2: T=1 */
     uint8_t x = 0;
-    for (size_t i = 1; i < n; i++) x ^= atr[i];
+    for (size_t i = 1; i < n; i++)
+        x ^= atr[i];
     CHECK_EQ(x, 0); /* TCK */
 }
 
@@ -216,8 +217,8 @@ static void test_select(void)
     REQUIRE(tlv_find(fci.value, fci.len, 0x84, &t) == SEAM_OK);
     CHECK_EQ(t.len, 8);
     CHECK_MEM(t.value, ISD, 8);
-    CHECK_EQ(tx("00A4040004A0000001"), SW_NO_ERROR);       /* partial */
-    CHECK_EQ(tx("00A4040000"), SW_NO_ERROR);                /* no data: the ISD */
+    CHECK_EQ(tx("00A4040004A0000001"), SW_NO_ERROR);         /* partial */
+    CHECK_EQ(tx("00A4040000"), SW_NO_ERROR);                 /* no data: the ISD */
     CHECK_EQ(tx("00A4040C08A000000151000000"), SW_NO_ERROR); /* P2 0C: no FCI */
     CHECK_EQ(rlen, 2);
     CHECK_EQ(tx("00A4040005A000000999"), SW_FILE_NOT_FOUND);
@@ -233,9 +234,9 @@ static void test_malformed(void)
     fresh();
     CHECK_EQ(tx("00"), SW_WRONG_LENGTH);
     CHECK_EQ(tx("00A404"), SW_WRONG_LENGTH);
-    CHECK_EQ(tx("00A4040008A0000001510000"), SW_WRONG_LENGTH);         /* truncated */
-    CHECK_EQ(tx("00A4040002A0000001510000000000"), SW_WRONG_LENGTH);   /* overlong */
-    CHECK_EQ(tx("00A40400000008A000000151"), SW_WRONG_LENGTH);         /* bad extended */
+    CHECK_EQ(tx("00A4040008A0000001510000"), SW_WRONG_LENGTH);       /* truncated */
+    CHECK_EQ(tx("00A4040002A0000001510000000000"), SW_WRONG_LENGTH); /* overlong */
+    CHECK_EQ(tx("00A40400000008A000000151"), SW_WRONG_LENGTH);       /* bad extended */
     CHECK_EQ(tx("FFA4040000"), SW_CLA_NOT_SUPPORTED);
     CHECK_EQ(tx("80CA9F7F00"), SW_NO_ERROR);
     CHECK_EQ(tx("80FF000000"), SW_INS_NOT_SUPPORTED);
@@ -268,13 +269,13 @@ static void test_channels(void)
         uint8_t sel[5] = {cla_for(0x00, ch), 0xA4, 0x04, 0x00, 0x00};
         CHECK_EQ(txb(sel, 5), SW_NO_ERROR);
     }
-    CHECK_EQ(tx("0070800500"), SW_NO_ERROR);   /* close 5 */
+    CHECK_EQ(tx("0070800500"), SW_NO_ERROR); /* close 5 */
     uint8_t c5[5] = {cla_for(0x80, 5), 0xCA, 0x00, 0x66, 0x00};
     CHECK_EQ(txb(c5, 5), SW_LOGICAL_CHANNEL_NOT_SUPPORTED);
-    CHECK_EQ(tx("0070000500"), SW_NO_ERROR);   /* reopen 5 by number */
+    CHECK_EQ(tx("0070000500"), SW_NO_ERROR); /* reopen 5 by number */
     CHECK_EQ(txb(c5, 5), SW_NO_ERROR);
-    CHECK_EQ(tx("0070000500"), SW_INCORRECT_P1P2); /* already open */
-    CHECK_EQ(tx("0070800000"), SW_INCORRECT_P1P2); /* basic channel cannot close */
+    CHECK_EQ(tx("0070000500"), SW_INCORRECT_P1P2);                /* already open */
+    CHECK_EQ(tx("0070800000"), SW_INCORRECT_P1P2);                /* basic channel cannot close */
     CHECK_EQ(tx("0070801400"), SW_LOGICAL_CHANNEL_NOT_SUPPORTED); /* 20: no such */
     CHECK_EQ(tx("0070000000"), SW_LOGICAL_CHANNEL_NOT_SUPPORTED); /* none free */
     /* close from the channel itself (P2 = 00) */
@@ -299,9 +300,10 @@ static void test_get_data(void)
     CHECK_EQ(tx("80CA006600"), SW_NO_ERROR);
     /* GP CS 2.3.1 §H.2, as the vector file's GET DATA 66 response, with this card's i = 70 */
     size_t n;
-    uint8_t *exp = check_hex("6631732f06072a864886fc6b01600c060a2a864886fc6b02020301630906072a864886"
-                             "fc6b03640b06092a864886fc6b040370",
-                             &n);
+    uint8_t *exp =
+        check_hex("6631732f06072a864886fc6b01600c060a2a864886fc6b02020301630906072a864886"
+                  "fc6b03640b06092a864886fc6b040370",
+                  &n);
     CHECK_EQ(rlen - 2, n);
     CHECK_MEM(rbuf, exp, n);
     free(exp);
@@ -331,7 +333,8 @@ static void test_scp03_levels(void)
 {
     static const uint8_t levels[] = {0x00, 0x01, 0x03, 0x11, 0x13, 0x33};
     uint8_t k24[24], k32[32];
-    for (int i = 0; i < 32; i++) k32[i] = (uint8_t)(0xA0 + i);
+    for (int i = 0; i < 32; i++)
+        k32[i] = (uint8_t)(0xA0 + i);
     memcpy(k24, k32, 24);
     for (int mode = 0; mode < 2; mode++) {
         if (card) se_close(card);
@@ -395,7 +398,8 @@ static void test_scp03_levels(void)
         char *p = hex + 8;
         sprintf(p, "%02x", (unsigned)dl);
         p += 2;
-        for (size_t i = 0; i < dl; i++, p += 2) sprintf(p, "%02x", data[i]);
+        for (size_t i = 0; i < dl; i++, p += 2)
+            sprintf(p, "%02x", data[i]);
         uint8_t out[64];
         size_t ol;
         CHECK_EQ(send_sec(&h, hex, out, &ol), SW_NO_ERROR);
@@ -404,9 +408,9 @@ static void test_scp03_levels(void)
         scp03_session_clear(&h.s);
         for (size_t li = 0; li < sizeof levels; li++)
             for (size_t chl = 8; chl <= 16; chl += 8) {
-                CHECK_EQ(open_scp(&h, keys[ki], keys[ki], kl, (uint8_t)(0x30 + ki), levels[li], chl,
-                                  0),
-                         SW_NO_ERROR);
+                CHECK_EQ(
+                    open_scp(&h, keys[ki], keys[ki], kl, (uint8_t)(0x30 + ki), levels[li], chl, 0),
+                    SW_NO_ERROR);
                 CHECK_EQ(send_sec(&h, "80CA00E000", out, &ol), SW_NO_ERROR);
                 scp03_session_clear(&h.s);
             }
@@ -469,7 +473,8 @@ static void test_put_key_negative(void)
     size_t ol;
     /* wrong KCV (last byte changed) */
     CHECK_EQ(send_sec(&h,
-                      "80D80081463188111" "0e7bba2bc904e3f43ba25280c71b862bf0316c2c8881110208"
+                      "80D80081463188111"
+                      "0e7bba2bc904e3f43ba25280c71b862bf0316c2c8881110208"
                       "3dff86be83bec57718dd68b9599730320e319881110d165108d273719b43c859eab9d49a0"
                       "5703fbeaf800",
                       out, &ol),
@@ -481,7 +486,8 @@ static void test_put_key_negative(void)
     CHECK_EQ(send_sec(&h, "80D80001013100", out, &ol), SW_INCORRECT_P1P2);
     CHECK_EQ(send_sec(&h, "80D88081013100", out, &ol), SW_INCORRECT_P1P2);
     CHECK_EQ(send_sec(&h,
-                      "80D80581463188111" "0e7bba2bc904e3f43ba25280c71b862bf0316c2c7881110208"
+                      "80D80581463188111"
+                      "0e7bba2bc904e3f43ba25280c71b862bf0316c2c7881110208"
                       "3dff86be83bec57718dd68b9599730320e319881110d165108d273719b43c859eab9d49a0"
                       "5703fbeaf800",
                       out, &ol),
@@ -508,9 +514,11 @@ static void test_delete_key(void)
     uint8_t out[64];
     size_t ol;
     /* add KVN 31 and 32 (the test set goes with the first) */
-    static const char *pk31 = "80D80081463188111" "0e7bba2bc904e3f43ba25280c71b862bf0316c2c78811102083d"
-                              "ff86be83bec57718dd68b9599730320e319881110d165108d273719b43c859eab9d49a05"
-                              "703fbeaf800";
+    static const char *pk31 =
+        "80D80081463188111"
+        "0e7bba2bc904e3f43ba25280c71b862bf0316c2c78811102083d"
+        "ff86be83bec57718dd68b9599730320e319881110d165108d273719b43c859eab9d49a05"
+        "703fbeaf800";
     CHECK_EQ(send_sec(&h, pk31, out, &ol), SW_NO_ERROR);
     char pk32[400];
     strcpy(pk32, pk31);
@@ -584,7 +592,8 @@ static void test_channels_sessions(void)
     fresh();
     host hs[SE_MAX_CHANNELS] = {0};
     static const uint8_t levels[] = {0x01, 0x03, 0x11, 0x13, 0x33};
-    for (int i = 1; i < SE_MAX_CHANNELS; i++) CHECK_EQ(tx("0070000001"), SW_NO_ERROR);
+    for (int i = 1; i < SE_MAX_CHANNELS; i++)
+        CHECK_EQ(tx("0070000001"), SW_NO_ERROR);
     for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
         CHECK_EQ(open_scp(&hs[ch], TESTKEY, TESTKEY, 16, 0, levels[ch % 5], ch % 2 ? 16 : 8, ch),
                  SW_NO_ERROR);
@@ -595,7 +604,8 @@ static void test_channels_sessions(void)
             CHECK_EQ(send_sec(&hs[ch], "80F28002024F0000", out, &ol), SW_NO_ERROR);
             CHECK_EQ(out[0], 0xE3);
         }
-    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) scp03_session_clear(&hs[ch].s);
+    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
+        scp03_session_clear(&hs[ch].s);
 }
 
 /* Extended-length commands under SCP03 (the C-MAC covers the extended header), commands
@@ -677,7 +687,7 @@ static void test_life_cycle(void)
     uint8_t out[256];
     size_t ol;
     REQUIRE(open_scp(&h, TESTKEY, TESTKEY, 16, 0, 0x33, 8, 0) == SW_NO_ERROR);
-    CHECK_EQ(send_sec(&h, "80F0800F00", out, &ol), SW_NO_ERROR); /* OP_READY -> SECURED */
+    CHECK_EQ(send_sec(&h, "80F0800F00", out, &ol), SW_NO_ERROR);   /* OP_READY -> SECURED */
     CHECK_EQ(send_sec(&h, "80F0800700", out, &ol), SW_WRONG_DATA); /* no way back */
     CHECK_EQ(send_sec(&h, "80F0800100", out, &ol), SW_WRONG_DATA);
     CHECK_EQ(send_sec(&h, "80F0801200", out, &ol), SW_WRONG_DATA);

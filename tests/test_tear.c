@@ -70,7 +70,8 @@ static int loops = 40;
 static void make_keys(void)
 {
     uint8_t t[16], a[32], b[32], c[32];
-    for (int i = 0; i < 16; i++) t[i] = (uint8_t)(0x40 + i);
+    for (int i = 0; i < 16; i++)
+        t[i] = (uint8_t)(0x40 + i);
     gp_keys_set(&k_test, t, t, t, 16, 0xFF);
     for (int i = 0; i < 32; i++) {
         a[i] = (uint8_t)(0x10 + i);
@@ -85,11 +86,16 @@ static void make_keys(void)
 static const gp_keys *keys_for(uint8_t kvn)
 {
     switch (kvn) {
-    case 0xFF: return &k_test;
-    case 0x30: return &k30;
-    case 0x31: return &k31;
-    case 0x32: return &k32;
-    default: return NULL;
+    case 0xFF:
+        return &k_test;
+    case 0x30:
+        return &k30;
+    case 0x31:
+        return &k31;
+    case 0x32:
+        return &k32;
+    default:
+        return NULL;
     }
 }
 
@@ -171,8 +177,8 @@ static seam_err workload(rig *r)
     gp_session_close(&r->gs);
     gp_session_plain(&r->gs, &r->cl);
     static const uint8_t iu[] = {0x80, 0x50, 0x32, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00};
-    static const uint8_t ea[] = {0x84, 0x82, 0x33, 0x00, 0x10, 0, 0, 0, 0, 0, 0, 0, 0,
-                                 0,    0,    0,    0,    0,    0, 0, 0};
+    static const uint8_t ea[] = {0x84, 0x82, 0x33, 0x00, 0x10, 0, 0, 0, 0, 0, 0,
+                                 0,    0,    0,    0,    0,    0, 0, 0, 0, 0};
     DO(gp_transmit(&r->cl, iu, sizeof iu, buf, sizeof buf, &n, &sw), SW_NO_ERROR, "init update");
     DO(gp_transmit(&r->cl, ea, sizeof ea, buf, sizeof buf, &n, &sw), 0x6300, "bad ext auth");
     if ((e = open_with(r, &k32, 0x33, 8))) return e;
@@ -281,8 +287,10 @@ static void test_tear_every_write(void)
         uint8_t d[32];
         store_digest(se_store(r.card), d);
         bool ok;
-        if (k == 0) ok = same(d, ref[0]); /* cut during personalisation: personalised anew */
-        else ok = same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
+        if (k == 0)
+            ok = same(d, ref[0]); /* cut during personalisation: personalised anew */
+        else
+            ok = same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
         if (!ok) {
             fprintf(stderr, "  cut %lu: power-up shows neither state %zu nor %zu\n", cut,
                     k ? k - 1 : 0, k);

@@ -21,8 +21,8 @@ typedef struct {
     size_t lc;           /* Nc */
     size_t le;           /* Ne: 0 when absent; 256 or 65536 for "00"/"0000" */
     bool has_le;
-    bool extended;       /* the command used the extended length form */
-    uint8_t apdu_case;   /* 1..4 */
+    bool extended;     /* the command used the extended length form */
+    uint8_t apdu_case; /* 1..4 */
 } apdu_cmd;
 
 seam_err apdu_parse(const uint8_t *buf, size_t len, apdu_cmd *out);
@@ -38,9 +38,9 @@ seam_err apdu_encode(const apdu_cmd *cmd, bool force_extended, uint8_t *out, siz
  * 80/84 with the same channel and chaining bits as the interindustry forms). CLA 'FF' is
  * invalid. */
 typedef struct {
-    bool proprietary; /* b8 set: GlobalPlatform '8x'/'Cx'/'Ex' */
-    uint8_t channel;  /* 0..19 */
-    bool chaining;    /* b5: more commands of this chain follow */
+    bool proprietary;      /* b8 set: GlobalPlatform '8x'/'Cx'/'Ex' */
+    uint8_t channel;       /* 0..19 */
+    bool chaining;         /* b5: more commands of this chain follow */
     bool secure_messaging; /* any SM indication ('84', '04', b6 in further classes) */
 } apdu_cla;
 

@@ -42,7 +42,7 @@ typedef struct {
     void *ecb_dec;
     void *cbc_enc;
     void *cbc_dec;
-    void *cmac;    /* EVP_MAC_CTX with the key set */
+    void *cmac; /* EVP_MAC_CTX with the key set */
     uint8_t keylen;
 } cr_aeskey;
 

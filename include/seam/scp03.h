@@ -46,13 +46,13 @@
 
 typedef struct {
     cr_aeskey s_enc, s_mac, s_rmac;
-    uint8_t context[32];   /* host challenge || card challenge */
-    uint8_t ch_len;        /* 8 (S8) or 16 (S16): challenge, cryptogram and MAC length */
+    uint8_t context[32]; /* host challenge || card challenge */
+    uint8_t ch_len;      /* 8 (S8) or 16 (S16): challenge, cryptogram and MAC length */
     uint8_t i_param;
-    uint8_t level;         /* security level in force; 0 until EXTERNAL AUTHENTICATE */
-    bool authenticated;    /* EXTERNAL AUTHENTICATE succeeded */
+    uint8_t level;      /* security level in force; 0 until EXTERNAL AUTHENTICATE */
+    bool authenticated; /* EXTERNAL AUTHENTICATE succeeded */
     uint8_t mac_chain[16];
-    uint32_t counter;      /* encryption counter: value used by the last command */
+    uint32_t counter; /* encryption counter: value used by the last command */
 } scp03_session;
 
 /* The SCP03 data derivation (§4.1.5): label = 11 x '00' || constant, separator '00',
@@ -112,8 +112,8 @@ seam_err scp03_card_external_authenticate(scp03_session *s, const apdu_cmd *cmd)
  * SEAM_E_STATE if the command lacks the SM bit although the level requires it (the session is
  * kept: the card OS decides) or if no session is authenticated. On SEAM_E_AUTH, SEAM_E_FORMAT
  * or SEAM_E_LENGTH the session is terminated (cleared). */
-seam_err scp03_unwrap_command(scp03_session *s, const apdu_cmd *cmd, uint8_t *data_out,
-                              size_t cap, size_t *data_len);
+seam_err scp03_unwrap_command(scp03_session *s, const apdu_cmd *cmd, uint8_t *data_out, size_t cap,
+                              size_t *data_len);
 /* Wraps a response (R-ENC then R-MAC per level). Error SWs: only the SW is written. */
 seam_err scp03_wrap_response(scp03_session *s, const uint8_t *data, size_t len, uint16_t sw,
                              uint8_t *out, size_t cap, size_t *out_len);

@@ -19,15 +19,15 @@
 typedef struct se se;
 
 typedef struct {
-    store_medium *medium;     /* required; the SE does not own it */
-    size_t capacity;          /* store capacity, 0 = STORE_DEFAULT_CAPACITY */
-    unsigned auth_try_limit;  /* consecutive failed authentications that block a key set;
-                                 0 = SE_DEFAULT_AUTH_TRY_LIMIT. Set at first personalisation. */
-    uint8_t scp_i;            /* SCP03 i parameter of the ISD, set at first personalisation:
-                                 0x70 (pseudo-random card challenge, default) or 0x60 (random);
-                                 0 = default. R-MAC and R-ENC are always offered; S16 when the
-                                 host sends a 16-byte challenge. */
-    bool quiet;               /* do not print the test-key notice on stderr */
+    store_medium *medium;    /* required; the SE does not own it */
+    size_t capacity;         /* store capacity, 0 = STORE_DEFAULT_CAPACITY */
+    unsigned auth_try_limit; /* consecutive failed authentications that block a key set;
+                                0 = SE_DEFAULT_AUTH_TRY_LIMIT. Set at first personalisation. */
+    uint8_t scp_i;           /* SCP03 i parameter of the ISD, set at first personalisation:
+                                0x70 (pseudo-random card challenge, default) or 0x60 (random);
+                                0 = default. R-MAC and R-ENC are always offered; S16 when the
+                                host sends a 16-byte challenge. */
+    bool quiet;              /* do not print the test-key notice on stderr */
 } se_config;
 
 /* Powers the SE up. A fresh medium is personalised with the well-known test key set

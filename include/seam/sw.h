@@ -6,9 +6,9 @@
 #define SEAM_SW_H
 
 #define SW_NO_ERROR 0x9000
-#define SW_BYTES_REMAINING_00 0x6100     /* 61xx: xx more bytes with GET RESPONSE */
+#define SW_BYTES_REMAINING_00 0x6100 /* 61xx: xx more bytes with GET RESPONSE */
 #define SW_WARNING_STATE_UNCHANGED 0x6200
-#define SW_WARNING_NV_CHANGED 0x6300     /* 63Cx: counter */
+#define SW_WARNING_NV_CHANGED 0x6300 /* 63Cx: counter */
 #define SW_VERIFY_FAILED_RETRIES 0x63C0
 #define SW_EXECUTION_ERROR_NV_UNCHANGED 0x6400 /* also GP "no specific diagnosis" */
 #define SW_MEMORY_FAILURE 0x6581
@@ -26,14 +26,14 @@
 #define SW_INCORRECT_SM_DATA_OBJECTS 0x6988
 #define SW_WRONG_DATA 0x6A80
 #define SW_FUNC_NOT_SUPPORTED 0x6A81
-#define SW_FILE_NOT_FOUND 0x6A82          /* also "application not found" */
+#define SW_FILE_NOT_FOUND 0x6A82 /* also "application not found" */
 #define SW_RECORD_NOT_FOUND 0x6A83
 #define SW_NOT_ENOUGH_MEMORY 0x6A84
 #define SW_INCORRECT_P1P2 0x6A86
 #define SW_LC_INCONSISTENT_WITH_P1P2 0x6A87
 #define SW_REFERENCED_DATA_NOT_FOUND 0x6A88
 #define SW_WRONG_P1P2 0x6B00
-#define SW_CORRECT_LENGTH_00 0x6C00        /* 6Cxx: wrong Le, xx is right */
+#define SW_CORRECT_LENGTH_00 0x6C00 /* 6Cxx: wrong Le, xx is right */
 #define SW_INS_NOT_SUPPORTED 0x6D00
 #define SW_CLA_NOT_SUPPORTED 0x6E00
 #define SW_UNKNOWN 0x6F00

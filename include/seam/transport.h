@@ -37,8 +37,8 @@ seam_err card_transmit(seam_card *c, const uint8_t *cmd, size_t len, uint8_t *re
 /* Sends a command and follows the ISO 7816 conventions hosts use: on 61xx it issues GET
  * RESPONSE (on the command's logical channel) until done and concatenates the data; on 6Cxx it
  * resends with Le = xx. */
-seam_err card_transmit_full(seam_card *c, const uint8_t *cmd, size_t len, uint8_t *resp,
-                            size_t cap, size_t *resp_len);
+seam_err card_transmit_full(seam_card *c, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+                            size_t *resp_len);
 /* Resets the card and returns its ATR. */
 seam_err card_reset(seam_card *c, uint8_t *atr, size_t cap, size_t *atr_len);
 /* The ATR of the current session (from the last reset or connect). */

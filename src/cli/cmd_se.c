@@ -114,8 +114,10 @@ int cmd_se(int argc, char **argv)
             }
         } else if (!strcmp(argv[i], "--scp-i") && i + 1 < argc) {
             const char *v = argv[++i];
-            if (!strcmp(v, "70") || !strcmp(v, "0x70")) scp_i = 0x70;
-            else if (!strcmp(v, "60") || !strcmp(v, "0x60")) scp_i = 0x60;
+            if (!strcmp(v, "70") || !strcmp(v, "0x70"))
+                scp_i = 0x70;
+            else if (!strcmp(v, "60") || !strcmp(v, "0x60"))
+                scp_i = 0x60;
             else {
                 fprintf(stderr, "seam se: --scp-i wants 70 (pseudo-random challenge) or 60\n");
                 return 2;
@@ -157,8 +159,8 @@ int cmd_se(int argc, char **argv)
         fprintf(stderr, "seam se: no --store given: the card's store is in memory and is lost "
                         "when this process ends\n");
 
-    se_config cfg = {.medium = m, .auth_try_limit = (unsigned)try_limit, .scp_i = scp_i,
-                     .quiet = quiet};
+    se_config cfg = {
+        .medium = m, .auth_try_limit = (unsigned)try_limit, .scp_i = scp_i, .quiet = quiet};
     se *s = NULL;
     if (open_card(&s, &cfg) != 0) {
         store_medium_free(m);

@@ -55,19 +55,19 @@
 
 /* The card record (root SE_ROOT_CARD). */
 typedef struct {
-    uint8_t magic[4];    /* "SEAM" */
-    uint8_t version;     /* record layout version, 1 */
-    uint8_t life_cycle;  /* GP_CARD_* */
-    uint8_t try_limit;   /* failed authentications before a key set blocks */
-    uint8_t scp_i;       /* SCP03 i parameter the ISD offers (0x60 or 0x70) */
-    uint8_t seq[3];      /* SCP03 sequence counter (pseudo-random card challenge) */
-    uint8_t cplc[42];    /* GP CS 2.3.1 §H.6 Card Production Life Cycle data */
+    uint8_t magic[4];   /* "SEAM" */
+    uint8_t version;    /* record layout version, 1 */
+    uint8_t life_cycle; /* GP_CARD_* */
+    uint8_t try_limit;  /* failed authentications before a key set blocks */
+    uint8_t scp_i;      /* SCP03 i parameter the ISD offers (0x60 or 0x70) */
+    uint8_t seq[3];     /* SCP03 sequence counter (pseudo-random card challenge) */
+    uint8_t cplc[42];   /* GP CS 2.3.1 §H.6 Card Production Life Cycle data */
     uint8_t iin_len;
-    uint8_t iin[8];      /* Issuer Identification Number (GET DATA 42) */
+    uint8_t iin[8]; /* Issuer Identification Number (GET DATA 42) */
     uint8_t cin_len;
-    uint8_t cin[16];     /* Card Image Number (GET DATA 45) */
-    uint8_t kdd[10];     /* key diversification data (INITIALIZE UPDATE, GET DATA CF) */
-    uint8_t isd_id[4];   /* store id of the ISD's registry entry, big-endian */
+    uint8_t cin[16];   /* Card Image Number (GET DATA 45) */
+    uint8_t kdd[10];   /* key diversification data (INITIALIZE UPDATE, GET DATA CF) */
+    uint8_t isd_id[4]; /* store id of the ISD's registry entry, big-endian */
 } se_card_rec;
 
 /* Kinds of registry entry. */
@@ -104,17 +104,17 @@ typedef enum { SC_NONE, SC_INITIALIZED, SC_AUTHENTICATED } se_sc_state;
 
 typedef struct {
     bool open;
-    store_id selected;   /* registry entry of the selected application, 0 = none */
+    store_id selected; /* registry entry of the selected application, 0 = none */
     /* secure channel session with the security domain selected on this channel */
     se_sc_state sc_state;
-    store_id sc_keyset;  /* key set used by the session */
-    store_id sc_sd;      /* security domain that owns the session */
-    uint8_t sc_dek[32];  /* static Key-DEK of the session's key set (PUT KEY decrypts with it,
-                            even after the key set itself was replaced in this session) */
+    store_id sc_keyset; /* key set used by the session */
+    store_id sc_sd;     /* security domain that owns the session */
+    uint8_t sc_dek[32]; /* static Key-DEK of the session's key set (PUT KEY decrypts with it,
+                           even after the key set itself was replaced in this session) */
     uint8_t sc_dek_len;
     scp03_session scp;
     /* response waiting for GET RESPONSE */
-    uint8_t *pending;    /* APDU_MAX_RESPONSE bytes, allocated at power-up */
+    uint8_t *pending; /* APDU_MAX_RESPONSE bytes, allocated at power-up */
     size_t pending_len, pending_off;
     uint16_t pending_sw;
 } se_chan;
@@ -130,14 +130,14 @@ typedef struct {
 struct se {
     store_medium *medium;
     store *st;
-    bool muted;          /* power cut or fault: answer nothing until power cycle */
+    bool muted; /* power cut or fault: answer nothing until power cycle */
     seam_err mute_reason;
     se_chan chan[SE_MAX_CHANNELS];
     se_chain chain;
-    store_id card_id;    /* the card record */
-    store_id isd_id;     /* the ISD's registry entry */
+    store_id card_id;                    /* the card record */
+    store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
-    uint8_t out[APDU_MAX_RESPONSE + 64];  /* response data being built */
+    uint8_t out[APDU_MAX_RESPONSE + 64]; /* response data being built */
 };
 
 /* A response under construction: the application writes data into it and returns a SW. */

@@ -31,15 +31,15 @@ static seam_err build(se *s, const se_config *cfg)
     uint8_t rnd[16];
     seam_err e = cr_random(rnd, sizeof rnd);
     if (e != SEAM_OK) return e;
-    static const uint8_t cplc_fixed[10] = {0x53, 0x45, /* IC fabricator "SE" */
-                                           0x41, 0x4D, /* IC type "AM" */
-                                           0x00, 0x01, /* OS identifier */
-                                           0x63, 0x29, /* OS release date 2026-329 (YDDD) */
+    static const uint8_t cplc_fixed[10] = {0x53, 0x45,  /* IC fabricator "SE" */
+                                           0x41, 0x4D,  /* IC type "AM" */
+                                           0x00, 0x01,  /* OS identifier */
+                                           0x63, 0x29,  /* OS release date 2026-329 (YDDD) */
                                            0x00, 0x03}; /* OS release level */
     memcpy(c.cplc, cplc_fixed, sizeof cplc_fixed);
     c.cplc[10] = 0x63; /* IC fabrication date */
     c.cplc[11] = 0x29;
-    memcpy(c.cplc + 12, rnd, 4);  /* IC serial number */
+    memcpy(c.cplc + 12, rnd, 4);     /* IC serial number */
     memcpy(c.cplc + 16, rnd + 4, 2); /* IC batch identifier */
     /* the rest (module fabricator .. personalisation equipment) stays zero: not personalised */
 

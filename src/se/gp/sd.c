@@ -140,19 +140,32 @@ static uint16_t do_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
     seam_wr_init(&w, r->p, r->cap);
     uint16_t tag = (uint16_t)(c->p1 << 8 | c->p2);
     switch (tag) {
-    case 0x9F7F: tlv_put(&w, 0x9F7F, card->cplc, sizeof card->cplc); break;
+    case 0x9F7F:
+        tlv_put(&w, 0x9F7F, card->cplc, sizeof card->cplc);
+        break;
     case 0x0066: {
         size_t m = tlv_begin(&w, 0x66);
         put_card_recognition(s, &w);
         tlv_end(&w, m);
         break;
     }
-    case 0x00E0: put_key_info(s, &w, sd); break;
-    case 0x0042: tlv_put(&w, 0x42, card->iin, card->iin_len); break;
-    case 0x0045: tlv_put(&w, 0x45, card->cin, card->cin_len); break;
-    case 0x00CF: tlv_put(&w, 0xCF, card->kdd, sizeof card->kdd); break;
-    case 0x00C1: tlv_put(&w, 0xC1, card->seq, sizeof card->seq); break;
-    default: return SW_REFERENCED_DATA_NOT_FOUND;
+    case 0x00E0:
+        put_key_info(s, &w, sd);
+        break;
+    case 0x0042:
+        tlv_put(&w, 0x42, card->iin, card->iin_len);
+        break;
+    case 0x0045:
+        tlv_put(&w, 0x45, card->cin, card->cin_len);
+        break;
+    case 0x00CF:
+        tlv_put(&w, 0xCF, card->kdd, sizeof card->kdd);
+        break;
+    case 0x00C1:
+        tlv_put(&w, 0xC1, card->seq, sizeof card->seq);
+        break;
+    default:
+        return SW_REFERENCED_DATA_NOT_FOUND;
     }
     if (w.err) return SW_UNKNOWN;
     r->len = w.len;
@@ -162,8 +175,7 @@ static uint16_t do_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
 /* ---- authentication ---- */
 
 /* INITIALIZE UPDATE (Amendment D §7.1). */
-static uint16_t do_initialize_update(se *s, uint8_t ch, store_id sd, const apdu_cmd *c,
-                                     se_resp *r)
+static uint16_t do_initialize_update(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
 {
     se_chan *chan = &s->chan[ch];
     if (c->p2 != 0x00) return SW_INCORRECT_P1P2;
@@ -230,8 +242,10 @@ static bool level_valid(uint8_t lvl)
     case 0x03:
     case 0x11:
     case 0x13:
-    case 0x33: return true; /* Amendment D §7.1.2 */
-    default: return false;
+    case 0x33:
+        return true; /* Amendment D §7.1.2 */
+    default:
+        return false;
     }
 }
 
@@ -335,8 +349,10 @@ static uint16_t parse_key_data(const uint8_t *dek, size_t dek_len, const uint8_t
         if (seam_rd_bytes(&rd, lenc, &enc) || seam_rd_u8(&rd, &lkcv)) return SW_WRONG_DATA;
         if (lkcv != 0 && lkcv != 3) return SW_WRONG_DATA;
         if (lkcv && seam_rd_bytes(&rd, 3, &kcv)) return SW_WRONG_DATA;
-        if (i == 0) out->keylen = lclear;
-        else if (lclear != out->keylen) return SW_WRONG_DATA;
+        if (i == 0)
+            out->keylen = lclear;
+        else if (lclear != out->keylen)
+            return SW_WRONG_DATA;
         seam_err e = cr_aes_cbc_decrypt(dek, dek_len, iv, enc, lenc, plain);
         if (e == SEAM_OK) memcpy(out->key[i], plain, lclear);
         seam_wipe(plain, sizeof plain);
@@ -366,8 +382,10 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
     store_id old = 0, clash = keys_find(s, sd, kvn);
     if (c->p1) {
         old = keys_find(s, sd, c->p1);
-        if (!old) sw = SW_REFERENCED_DATA_NOT_FOUND;
-        else if (clash && clash != old) sw = SW_WRONG_DATA;
+        if (!old)
+            sw = SW_REFERENCED_DATA_NOT_FOUND;
+        else if (clash && clash != old)
+            sw = SW_WRONG_DATA;
     } else if (clash) {
         sw = SW_WRONG_DATA;
     }
@@ -399,8 +417,10 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
             if (e == SEAM_OK) e = store_alloc(s->st, sd, SE_OBJ_KEYSET, sizeof rec, &id);
             if (e == SEAM_OK) e = store_write(s->st, id, 0, &rec, sizeof rec);
         }
-        if (e == SEAM_OK) e = store_tx_commit(s->st);
-        else store_tx_abort(s->st);
+        if (e == SEAM_OK)
+            e = store_tx_commit(s->st);
+        else
+            store_tx_abort(s->st);
     }
     seam_wipe(&rec, sizeof rec);
     if (e != SEAM_OK) {
@@ -408,7 +428,8 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
         return se_sw_of(e);
     }
     r->p[0] = kvn;
-    for (int i = 0; i < 3; i++) memcpy(r->p + 1 + 3 * i, nk.kcv[i], 3);
+    for (int i = 0; i < 3; i++)
+        memcpy(r->p + 1 + 3 * i, nk.kcv[i], 3);
     r->len = 10;
     seam_wipe(&nk, sizeof nk);
     return SW_NO_ERROR;
@@ -456,11 +477,16 @@ static bool card_transition_ok(uint8_t from, uint8_t to, const se_reg_rec *sd)
 {
     if (to == GP_CARD_TERMINATED) return (sd->priv[0] & GP_PRIV0_CARD_TERMINATE) != 0;
     switch (from) {
-    case GP_CARD_OP_READY: return to == GP_CARD_INITIALIZED || to == GP_CARD_SECURED;
-    case GP_CARD_INITIALIZED: return to == GP_CARD_SECURED;
-    case GP_CARD_SECURED: return to == GP_CARD_LOCKED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
-    case GP_CARD_LOCKED: return to == GP_CARD_SECURED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
-    default: return false;
+    case GP_CARD_OP_READY:
+        return to == GP_CARD_INITIALIZED || to == GP_CARD_SECURED;
+    case GP_CARD_INITIALIZED:
+        return to == GP_CARD_SECURED;
+    case GP_CARD_SECURED:
+        return to == GP_CARD_LOCKED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
+    case GP_CARD_LOCKED:
+        return to == GP_CARD_SECURED && (sd->priv[0] & GP_PRIV0_CARD_LOCK);
+    default:
+        return false;
     }
 }
 
@@ -509,11 +535,18 @@ static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
 {
     uint8_t want;
     switch (c->p1) {
-    case 0x80: want = REG_KIND_ISD; break;
-    case 0x40: want = REG_KIND_APP; break;
+    case 0x80:
+        want = REG_KIND_ISD;
+        break;
+    case 0x40:
+        want = REG_KIND_APP;
+        break;
     case 0x20:
-    case 0x10: want = REG_KIND_LOAD_FILE; break;
-    default: return SW_INCORRECT_P1P2;
+    case 0x10:
+        want = REG_KIND_LOAD_FILE;
+        break;
+    default:
+        return SW_INCORRECT_P1P2;
     }
     if (c->p2 & ~0x03) return SW_INCORRECT_P1P2;
     bool tagged = c->p2 & 0x02, next = c->p2 & 0x01;
@@ -566,7 +599,8 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     /* GET DATA and STORE DATA may come with an interindustry CLA (GP CS 2.3.1 §11.3, §11.11);
      * everything else here is GP's proprietary class. */
     switch (c->ins) {
-    case 0xCA: break;
+    case 0xCA:
+        break;
     case 0x50:
     case 0x82:
     case 0xD8:
@@ -575,13 +609,16 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     case 0xF2:
         if (!cl.proprietary) return SW_CLA_NOT_SUPPORTED;
         break;
-    default: return SW_INS_NOT_SUPPORTED;
+    default:
+        return SW_INS_NOT_SUPPORTED;
     }
     if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
 
     switch (c->ins) {
-    case 0xCA: return do_get_data(s, sd, c, r);
-    case 0x50: return do_initialize_update(s, ch, sd, c, r);
+    case 0xCA:
+        return do_get_data(s, sd, c, r);
+    case 0x50:
+        return do_initialize_update(s, ch, sd, c, r);
     case 0x82:
         if (!cl.secure_messaging) return SW_SECURITY_STATUS_NOT_SATISFIED;
         return do_external_authenticate(s, ch, c);
@@ -594,6 +631,7 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         if (c->ins == 0xE4) return do_delete(s, ch, sd, c, r);
         if (c->ins == 0xF0) return do_set_status(s, sd, c);
         return do_get_status(s, c, r);
-    default: return SW_INS_NOT_SUPPORTED;
+    default:
+        return SW_INS_NOT_SUPPORTED;
     }
 }

@@ -24,14 +24,15 @@
  * (C0: selection by full and partial DF name; 01: data coding; DF: command chaining, extended
  * Lc/Le, logical channels assigned by card and host, 8 or more channels), 54 card issuer's data
  * "seam". TCK closes it (present because T=1 is offered). */
-static const uint8_t atr_body[] = {0x3B, 0x8A, 0x81, 0x31, 0xFE, 0x45, 0x80, 0x73, 0xC0,
-                                   0x01, 0xDF, 0x54, 's',  'e',  'a',  'm'};
+static const uint8_t atr_body[] = {0x3B, 0x8A, 0x81, 0x31, 0xFE, 0x45, 0x80, 0x73,
+                                   0xC0, 0x01, 0xDF, 0x54, 's',  'e',  'a',  'm'};
 
 static size_t make_atr(uint8_t *atr)
 {
     uint8_t tck = 0;
     memcpy(atr, atr_body, sizeof atr_body);
-    for (size_t i = 1; i < sizeof atr_body; i++) tck ^= atr_body[i];
+    for (size_t i = 1; i < sizeof atr_body; i++)
+        tck ^= atr_body[i];
     atr[sizeof atr_body] = tck;
     return sizeof atr_body + 1;
 }
@@ -39,20 +40,32 @@ static size_t make_atr(uint8_t *atr)
 uint16_t se_sw_of(seam_err e)
 {
     switch (e) {
-    case SEAM_OK: return SW_NO_ERROR;
-    case SEAM_E_LENGTH: return SW_WRONG_LENGTH;
-    case SEAM_E_FORMAT: return SW_WRONG_DATA;
-    case SEAM_E_AUTH: return SW_SECURITY_STATUS_NOT_SATISFIED;
+    case SEAM_OK:
+        return SW_NO_ERROR;
+    case SEAM_E_LENGTH:
+        return SW_WRONG_LENGTH;
+    case SEAM_E_FORMAT:
+        return SW_WRONG_DATA;
+    case SEAM_E_AUTH:
+        return SW_SECURITY_STATUS_NOT_SATISFIED;
     case SEAM_E_NOMEM:
-    case SEAM_E_FULL: return SW_NOT_ENOUGH_MEMORY;
-    case SEAM_E_NOT_FOUND: return SW_REFERENCED_DATA_NOT_FOUND;
-    case SEAM_E_EXISTS: return SW_WRONG_DATA;
-    case SEAM_E_STATE: return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
-    case SEAM_E_BLOCKED: return SW_AUTHENTICATION_METHOD_BLOCKED;
-    case SEAM_E_UNSUPPORTED: return SW_FUNC_NOT_SUPPORTED;
+    case SEAM_E_FULL:
+        return SW_NOT_ENOUGH_MEMORY;
+    case SEAM_E_NOT_FOUND:
+        return SW_REFERENCED_DATA_NOT_FOUND;
+    case SEAM_E_EXISTS:
+        return SW_WRONG_DATA;
+    case SEAM_E_STATE:
+        return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    case SEAM_E_BLOCKED:
+        return SW_AUTHENTICATION_METHOD_BLOCKED;
+    case SEAM_E_UNSUPPORTED:
+        return SW_FUNC_NOT_SUPPORTED;
     case SEAM_E_IO:
-    case SEAM_E_CORRUPT: return SW_MEMORY_FAILURE;
-    default: return SW_UNKNOWN;
+    case SEAM_E_CORRUPT:
+        return SW_MEMORY_FAILURE;
+    default:
+        return SW_UNKNOWN;
     }
 }
 
@@ -104,7 +117,8 @@ static void channel_open(se *s, uint8_t ch)
 
 static void reset_state(se *s)
 {
-    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) channel_close(s, ch);
+    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
+        channel_close(s, ch);
     s->chain.active = false;
     channel_open(s, 0);
 }
@@ -131,8 +145,10 @@ static seam_err check_image(se *s, char *msg, size_t cap)
         size_t size;
         if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK) return SEAM_E_CORRUPT;
         bool ok = true;
-        if (type == SE_OBJ_REGISTRY) ok = reg_get(s, id) != NULL;
-        else if (type == SE_OBJ_KEYSET) ok = keys_get(s, id) != NULL && reg_get(s, owner);
+        if (type == SE_OBJ_REGISTRY)
+            ok = reg_get(s, id) != NULL;
+        else if (type == SE_OBJ_KEYSET)
+            ok = keys_get(s, id) != NULL && reg_get(s, owner);
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
                      (unsigned)type);
@@ -160,8 +176,8 @@ seam_err se_open(se **out, const se_config *cfg, char *msg, size_t msg_cap)
         if (!(s->chan[i].pending = malloc(APDU_MAX_RESPONSE))) goto fail;
     if (!(s->chain.buf = malloc(APDU_MAX_DATA))) goto fail;
 
-    e = store_open(&s->st, cfg->medium, cfg->capacity ? cfg->capacity : STORE_DEFAULT_CAPACITY,
-                   msg, msg_cap);
+    e = store_open(&s->st, cfg->medium, cfg->capacity ? cfg->capacity : STORE_DEFAULT_CAPACITY, msg,
+                   msg_cap);
     if (e != SEAM_OK) goto fail;
     /* A store with no object at all is a card whose personalisation never completed (the
      * power was cut before its one transaction committed): personalise it now. */
@@ -351,8 +367,8 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
 
     /* 2. command chaining (ISO 7816-4 §5.1.1.1), on plain commands */
     se_chain *k = &s->chain;
-    if (k->active && (k->channel != ch || k->ins != plain.ins || k->p1 != plain.p1 ||
-                      k->p2 != plain.p2)) {
+    if (k->active &&
+        (k->channel != ch || k->ins != plain.ins || k->p1 != plain.p1 || k->p2 != plain.p2)) {
         k->active = false;
         return SW_LAST_COMMAND_EXPECTED;
     }
@@ -437,9 +453,11 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
     if (!s || !resp || !resp_len || resp_cap < 2) return SEAM_E_ARG;
     if (s->muted) return s->mute_reason;
     apdu_cmd c;
-    if (!cmd || apdu_parse(cmd, cmd_len, &c) != SEAM_OK) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
+    if (!cmd || apdu_parse(cmd, cmd_len, &c) != SEAM_OK)
+        return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
     apdu_cla cl;
-    if (apdu_cla_decode(c.cla, &cl) != SEAM_OK) return answer_sw(SW_CLA_NOT_SUPPORTED, resp, resp_len);
+    if (apdu_cla_decode(c.cla, &cl) != SEAM_OK)
+        return answer_sw(SW_CLA_NOT_SUPPORTED, resp, resp_len);
     if (cl.channel >= SE_MAX_CHANNELS || !s->chan[cl.channel].open)
         return answer_sw(SW_LOGICAL_CHANNEL_NOT_SUPPORTED, resp, resp_len);
     uint8_t ch = cl.channel;
@@ -452,7 +470,8 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
     if (c.ins == 0xC0 && !cl.proprietary) {
         if (c.p1 || c.p2) return answer_sw(SW_INCORRECT_P1P2, resp, resp_len);
         if (c.lc) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
-        if (chan->pending_len == 0) return answer_sw(SW_CONDITIONS_OF_USE_NOT_SATISFIED, resp, resp_len);
+        if (chan->pending_len == 0)
+            return answer_sw(SW_CONDITIONS_OF_USE_NOT_SATISFIED, resp, resp_len);
         return deliver(s, ch, ne, resp, resp_cap, resp_len);
     }
     chan->pending_len = chan->pending_off = 0;
