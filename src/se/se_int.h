@@ -140,6 +140,11 @@ struct se {
     uint8_t out[APDU_MAX_RESPONSE + 64]; /* response data being built */
 };
 
+/* The most response data an application may produce: what fits the pending buffer
+ * (APDU_MAX_RESPONSE) after the secure channel's padding block and 16-byte R-MAC, and a
+ * vpcd frame (65535 bytes including the SW). */
+#define SE_RESP_APP_MAX (65535 - 2 - 32)
+
 /* A response under construction: the application writes data into it and returns a SW. */
 typedef struct {
     uint8_t *p;

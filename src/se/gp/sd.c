@@ -69,7 +69,7 @@ seam_err sd_wrap(se *s, uint8_t ch, se_resp *r, uint16_t sw)
     size_t n = 0;
     seam_err e = scp03_wrap_response(&c->scp, r->p, r->len, sw, s->out, sizeof s->out, &n);
     if (e != SEAM_OK) return e;
-    if (n < 2 || n - 2 > r->cap) return SEAM_E_LENGTH;
+    if (n < 2 || n - 2 > APDU_MAX_RESPONSE - 2) return SEAM_E_LENGTH;
     memcpy(r->p, s->out, n - 2);
     seam_wipe(s->out, n);
     r->len = n - 2;
@@ -258,7 +258,7 @@ static uint16_t do_external_authenticate(se *s, uint8_t ch, const apdu_cmd *c)
         sd_session_end(s, ch);
         return SW_INCORRECT_P1P2;
     }
-    if (c->lc != 2u * chan->scp.ch_len) {
+    if (c->lc != (size_t)2 * chan->scp.ch_len) {
         sd_session_end(s, ch);
         return SW_WRONG_LENGTH;
     }
@@ -429,7 +429,7 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
     }
     r->p[0] = kvn;
     for (int i = 0; i < 3; i++)
-        memcpy(r->p + 1 + 3 * i, nk.kcv[i], 3);
+        memcpy(r->p + 1 + (size_t)3 * i, nk.kcv[i], 3);
     r->len = 10;
     seam_wipe(&nk, sizeof nk);
     return SW_NO_ERROR;
@@ -571,7 +571,7 @@ static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
         if (!reg) continue;
         bool kind_ok = reg->kind == want || (want == REG_KIND_APP && reg->kind == REG_KIND_SSD);
         if (!kind_ok) continue;
-        if (crit.len > reg->aid_len || (crit.len && memcmp(reg->aid, crit.value, crit.len)))
+        if (crit.len > reg->aid_len || (crit.len && memcmp(reg->aid, crit.value, crit.len) != 0))
             continue;
         uint8_t lc = reg->kind == REG_KIND_ISD ? se_card(s)->life_cycle : reg->life_cycle;
         put_status_entry(&w, reg, lc, tagged);

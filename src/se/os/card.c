@@ -176,8 +176,8 @@ seam_err se_open(se **out, const se_config *cfg, char *msg, size_t msg_cap)
         if (!(s->chan[i].pending = malloc(APDU_MAX_RESPONSE))) goto fail;
     if (!(s->chain.buf = malloc(APDU_MAX_DATA))) goto fail;
 
-    e = store_open(&s->st, cfg->medium, cfg->capacity ? cfg->capacity : STORE_DEFAULT_CAPACITY, msg,
-                   msg_cap);
+    e = store_open(&s->st, cfg->medium,
+                   cfg->capacity ? cfg->capacity : (size_t)STORE_DEFAULT_CAPACITY, msg, msg_cap);
     if (e != SEAM_OK) goto fail;
     /* A store with no object at all is a card whose personalisation never completed (the
      * power was cut before its one transaction committed): personalise it now. */
@@ -478,7 +478,7 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
 
     /* The response is built straight into the channel's pending buffer, leaving room for the
      * secure channel's padding and R-MAC. */
-    se_resp r = {chan->pending, APDU_MAX_RESPONSE - 64, 0};
+    se_resp r = {chan->pending, SE_RESP_APP_MAX, 0};
     uint16_t sw = process(s, ch, &c, &cl, &r);
     if (!store_alive(s->st)) {
         /* The power was cut under this command: nothing more is said. */
