@@ -116,6 +116,7 @@ typedef struct {
     /* response waiting for GET RESPONSE */
     uint8_t *pending; /* APDU_MAX_RESPONSE bytes, allocated at power-up */
     size_t pending_len, pending_off;
+    size_t pending_hwm;  /* bytes of pending ever written: what power-off must wipe */
     uint16_t pending_sw;
 } se_chan;
 

@@ -208,7 +208,7 @@ void se_close(se *s)
     if (!s) return;
     for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) {
         sd_session_end(s, ch);
-        if (s->chan[ch].pending) seam_wipe(s->chan[ch].pending, APDU_MAX_RESPONSE);
+        if (s->chan[ch].pending) seam_wipe(s->chan[ch].pending, s->chan[ch].pending_hwm);
         free(s->chan[ch].pending);
     }
     if (s->chain.buf) seam_wipe(s->chain.buf, APDU_MAX_DATA);
@@ -406,6 +406,7 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
 
 wrap:
     /* 4. protect the response under the session the command arrived under */
+    if (r->len > chan->pending_hwm) chan->pending_hwm = r->len;
     if (secured && chan->sc_state == SC_AUTHENTICATED && store_alive(s->st)) {
         seam_err e = sd_wrap(s, ch, r, sw);
         if (e != SEAM_OK) {
@@ -480,6 +481,7 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
      * secure channel's padding and R-MAC. */
     se_resp r = {chan->pending, SE_RESP_APP_MAX, 0};
     uint16_t sw = process(s, ch, &c, &cl, &r);
+    if (r.len > chan->pending_hwm) chan->pending_hwm = r.len;
     if (!store_alive(s->st)) {
         /* The power was cut under this command: nothing more is said. */
         se_mute(s, SEAM_E_TORN);
