@@ -186,6 +186,8 @@ static seam_err workload(rig *r)
     DO(gp_set_card_status(&r->gs, GP_CARD_SECURED, &sw), SW_NO_ERROR, "unlock");
     for (int i = 0; i < loops; i++)
         if ((e = open_with(r, &k32, i % 2 ? 0x33 : 0x01, i % 3 ? 8 : 16))) return e;
+    /* the end of the card's life: TERMINATED and every key wiped, in one step */
+    DO(gp_set_card_status(&r->gs, GP_CARD_TERMINATED, &sw), SW_NO_ERROR, "terminate");
     return SEAM_OK;
 }
 
@@ -200,6 +202,13 @@ static void check_works(rig *r)
     gp_key_info ki[GP_KEY_INFO_MAX];
     size_t cnt = 0;
     CHECK(gp_parse_key_info(buf, n, ki, GP_KEY_INFO_MAX, &cnt) == SEAM_OK);
+    if (cnt == 0) {
+        /* a terminated card: no keys, and no session can start */
+        static const uint8_t iu[] = {0x80, 0x50, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00};
+        CHECK(gp_transmit(&r->cl, iu, sizeof iu, buf, sizeof buf, &n, &sw) == SEAM_OK);
+        CHECK_EQ(sw, SW_CONDITIONS_OF_USE_NOT_SATISFIED);
+        return;
+    }
     CHECK(cnt >= 3);
     if (cnt < 3) return;
     const gp_keys *k = keys_for(ki[0].kvn);

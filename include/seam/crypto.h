@@ -66,6 +66,10 @@ seam_err cr_kdf_ctr_cmac(const uint8_t *key, size_t keylen, const uint8_t *befor
 
 /* ---- SHA-2 ---- */
 seam_err cr_sha256(const uint8_t *msg, size_t len, uint8_t out[32]);
+/* SHA-256 over the concatenation a || b || c (any part may be empty), without copying the parts
+ * together: for KDFs that hash a secret with a counter and context (ANSI X9.63). */
+seam_err cr_sha256_parts(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
+                         const uint8_t *c, size_t clen, uint8_t out[32]);
 
 /* ---- P-256 (secp256r1) ---- */
 /* Generates a key pair with the seam DRBG (deterministic in seeded mode). */

@@ -69,6 +69,19 @@ seam_err scp03_session_init(scp03_session *s, const uint8_t *static_enc, const u
                             const uint8_t *card_challenge, size_t ch_len, uint8_t i_param);
 void scp03_session_clear(scp03_session *s);
 
+/* Starts an authenticated session from session keys agreed by other means (SCP11, GP CS 2.3.1
+ * Amendment F: after MUTUAL or INTERNAL AUTHENTICATE secure messaging is SCP03's, with the MAC
+ * chaining value starting as the receipt). s_enc, s_mac and s_rmac are keylen bytes (16, 24 or
+ * 32); chain is the initial MAC chaining value; level is the security level in force at once
+ * (its rules as for EXTERNAL AUTHENTICATE: SEAM_E_FORMAT for an undefined level,
+ * SEAM_E_UNSUPPORTED for R-MAC/R-ENC that i_param does not allow); i_param's S16 bit sets the
+ * MAC length (8 or 16). The encryption counter starts at 0 (the first command uses 1). Both
+ * sides call it; s is cleared first and on any error. The caller's key copies stay the
+ * caller's to wipe. */
+seam_err scp03_session_from_keys(scp03_session *s, const uint8_t *s_enc, const uint8_t *s_mac,
+                                 const uint8_t *s_rmac, size_t keylen, const uint8_t chain[16],
+                                 uint8_t level, uint8_t i_param);
+
 /* Card ('00') or host ('01') cryptogram of the session, ch_len bytes. */
 seam_err scp03_cryptogram(scp03_session *s, uint8_t constant, uint8_t *out);
 

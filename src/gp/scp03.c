@@ -128,6 +128,32 @@ seam_err scp03_session_init(scp03_session *s, const uint8_t *static_enc, const u
     return err;
 }
 
+seam_err scp03_session_from_keys(scp03_session *s, const uint8_t *s_enc, const uint8_t *s_mac,
+                                 const uint8_t *s_rmac, size_t keylen, const uint8_t chain[16],
+                                 uint8_t level, uint8_t i_param)
+{
+    if (!s) return SEAM_E_ARG;
+    scp03_session_clear(s);
+    if (!s_enc || !s_mac || !s_rmac || !chain) return SEAM_E_ARG;
+    if (keylen != 16 && keylen != 24 && keylen != 32) return SEAM_E_ARG;
+    seam_err err = check_level(level, i_param);
+    if (err == SEAM_OK) err = cr_aeskey_set(&s->s_enc, s_enc, keylen);
+    if (err == SEAM_OK) err = cr_aeskey_set(&s->s_mac, s_mac, keylen);
+    if (err == SEAM_OK) err = cr_aeskey_set(&s->s_rmac, s_rmac, keylen);
+    if (err != SEAM_OK) {
+        scp03_session_clear(s);
+        return err;
+    }
+    /* No challenges: the context stays zero; ch_len is the MAC length (S8 or S16). */
+    s->ch_len = (i_param & SCP03_I_S16) ? 16 : 8;
+    s->i_param = i_param;
+    s->level = level;
+    s->counter = 0;
+    memcpy(s->mac_chain, chain, sizeof s->mac_chain);
+    s->authenticated = true;
+    return SEAM_OK;
+}
+
 void scp03_session_clear(scp03_session *s)
 {
     if (!s) return;

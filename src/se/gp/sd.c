@@ -490,6 +490,30 @@ static bool card_transition_ok(uint8_t from, uint8_t to, const se_reg_rec *sd)
     }
 }
 
+/* TERMINATED is forever (GP CS 2.3.1 §5.1.1.5): with the state change, in the same
+ * transaction, every key set is overwritten with zeros and deleted, so no key outlives the card's
+ * life (DESIGN.md §4: zeroise secrets on terminate). */
+static seam_err terminate_card(se *s)
+{
+    static const se_keyset_rec zero;
+    uint8_t lc = GP_CARD_TERMINATED;
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return e;
+    e = se_card_write(s, offsetof(se_card_rec, life_cycle), &lc, 1);
+    for (store_id id = store_next(s->st, 0); e == SEAM_OK && id; id = store_next(s->st, id)) {
+        uint32_t owner;
+        uint16_t type;
+        size_t size;
+        if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK || type != SE_OBJ_KEYSET)
+            continue;
+        e = store_write(s->st, id, 0, &zero, sizeof zero);
+        if (e == SEAM_OK) e = store_free(s->st, id);
+    }
+    if (e == SEAM_OK) return store_tx_commit(s->st);
+    store_tx_abort(s->st);
+    return e;
+}
+
 /* SET STATUS (GP CS 2.3.1 §11.10). */
 static uint16_t do_set_status(se *s, store_id sd, const apdu_cmd *c)
 {
@@ -500,6 +524,7 @@ static uint16_t do_set_status(se *s, store_id sd, const apdu_cmd *c)
         if (sdr->kind != REG_KIND_ISD) return SW_SECURITY_STATUS_NOT_SATISFIED;
         uint8_t from = se_card(s)->life_cycle;
         if (!card_transition_ok(from, c->p2, sdr)) return SW_WRONG_DATA;
+        if (c->p2 == GP_CARD_TERMINATED) return se_sw_of(terminate_card(s));
         seam_err e = se_card_write(s, offsetof(se_card_rec, life_cycle), &c->p2, 1);
         return se_sw_of(e);
     }
