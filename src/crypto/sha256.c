@@ -18,9 +18,10 @@ seam_err cr_sha256_parts(const uint8_t *a, size_t alen, const uint8_t *b, size_t
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     unsigned int outl = 0;
     seam_err e = SEAM_E_CRYPTO;
-    if (md && ctx && EVP_DigestInit_ex2(ctx, md, NULL) && (!alen || EVP_DigestUpdate(ctx, a, alen)) &&
-        (!blen || EVP_DigestUpdate(ctx, b, blen)) && (!clen || EVP_DigestUpdate(ctx, c, clen)) &&
-        EVP_DigestFinal_ex(ctx, out, &outl) && outl == 32)
+    if (md && ctx && EVP_DigestInit_ex2(ctx, md, NULL) &&
+        (!alen || EVP_DigestUpdate(ctx, a, alen)) && (!blen || EVP_DigestUpdate(ctx, b, blen)) &&
+        (!clen || EVP_DigestUpdate(ctx, c, clen)) && EVP_DigestFinal_ex(ctx, out, &outl) &&
+        outl == 32)
         e = SEAM_OK;
     EVP_MD_CTX_free(ctx);
     if (e != SEAM_OK) seam_wipe(out, 32);
