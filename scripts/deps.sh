@@ -11,6 +11,7 @@ pkgs=(
   python3-pyscard       # pyscard, a PC/SC client we did not write
   libjansson-dev        # JSON reader for the test-vector files (tests only)
   clang libclang-rt-14-dev  # libFuzzer targets (make fuzz)
+  openjdk-17-jdk-headless   # javac/jar: the Java Card API jar and Java Card applets
 )
 missing=()
 for p in "${pkgs[@]}"; do
