@@ -26,6 +26,7 @@
 #define SE_OBJ_CARD 1
 #define SE_OBJ_REGISTRY 2
 #define SE_OBJ_KEYSET 3
+#define SE_OBJ_ECKEY 4 /* an ECC key of a security domain (se_eckey_rec), Amendment F */
 
 /* GP card life cycle states (GP CS 2.3.1 §5.1.1, Table 11-14). */
 #define GP_CARD_OP_READY 0x01
@@ -98,7 +99,34 @@ typedef struct {
     uint8_t dek[32];
 } se_keyset_rec;
 
+/* An ECC key of a security domain (GP CS 2.3.1 Amendment F §?: key identifiers '10'
+ * PK.CA-KLOC.ECDSA, '11' SCP11a, '13' SCP11b, '15' SCP11c key pairs), P-256 only. One store
+ * object per (KID, KVN), owned by the security domain's registry entry. The private key never
+ * leaves the card. */
+#define KEY_TYPE_ECC_PUB 0xB0   /* GP CS 2.3.1 Table 11-16: ECC public key */
+#define KEY_TYPE_ECC_PRIV 0xB1  /* ECC private key */
+#define KEY_TYPE_ECC_PARAM 0xF0 /* ECC key parameters reference: '00' = P-256 */
+#define GP_KID_CA_KLOC_ECDSA 0x10
+#define GP_KID_SCP11A 0x11
+#define GP_KID_SCP11B 0x13
+#define GP_KID_SCP11C 0x15
+#define ECKEY_MAX_SKI 32
+typedef struct {
+    uint8_t kid;
+    uint8_t kvn;
+    uint8_t param;    /* key parameters reference, 0x00 = P-256 */
+    uint8_t has_priv; /* 1: priv holds the private key */
+    uint8_t has_pub;  /* 1: pub holds the public key (always 1 when has_priv) */
+    uint8_t ski_len;  /* CA-KLOC identifier (subject key identifier), 0 = none */
+    uint8_t ski[ECKEY_MAX_SKI];
+    uint8_t priv[32];
+    uint8_t pub[65];
+} se_eckey_rec;
+
 /* ---- RAM state ---- */
+
+#define SE_OCE_MAX_CERTS 4    /* certificates in one OCE chain (below CA-KLOC) */
+#define SE_OCE_MAX_BYTES 4096 /* their total DER size */
 
 typedef enum { SC_NONE, SC_INITIALIZED, SC_AUTHENTICATED } se_sc_state;
 
@@ -135,6 +163,22 @@ struct se {
     seam_err mute_reason;
     se_chan chan[SE_MAX_CHANNELS];
     se_chain chain;
+    /* SCP11a/c: the off-card entity's certificate chain received by PERFORM SECURITY OPERATION
+     * on channel oce.ch, held until MUTUAL AUTHENTICATE (one chain at a time, bounded). */
+    struct {
+        bool active;   /* receiving or holding a chain */
+        bool verified; /* the whole chain was checked; pk holds the leaf's key */
+        uint8_t ch;
+        uint8_t ca_kvn; /* KVN of the CA-KLOC key the chain is checked against */
+        uint8_t n;      /* certificates received */
+        uint16_t off[SE_OCE_MAX_CERTS + 1];
+        uint8_t buf[SE_OCE_MAX_BYTES];
+        uint8_t pk[65]; /* PK.OCE.ECKA once verified */
+    } oce;
+    /* Test hook: the ephemeral key the next SCP11a/b authentication uses (see
+     * scp11_sd_set_next_ephemeral). */
+    bool next_esk_set;
+    uint8_t next_esk[32];
     store_id card_id;                    /* the card record */
     store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
@@ -174,6 +218,35 @@ store_id reg_find(se *s, const uint8_t *aid, size_t aid_len, bool partial, store
 const se_keyset_rec *keys_get(se *s, store_id id);
 store_id keys_find(se *s, store_id sd, uint8_t kvn); /* kvn 0: the first key set */
 store_id keys_next(se *s, store_id sd, store_id after);
+
+/* ---- ECC keys (src/se/gp/eckeys.c) ---- */
+const se_eckey_rec *eckey_get(se *s, store_id id);
+store_id eckey_next(se *s, store_id sd, store_id after);
+/* The key with this KID and KVN (kvn 0: the first with this KID), or 0. */
+store_id eckey_find(se *s, store_id sd, uint8_t kid, uint8_t kvn);
+/* Installs or replaces (same KID and KVN) an ECC key of security domain sd, in one store
+ * transaction (or inside the caller's). priv (32 bytes) and/or pub (65 bytes, uncompressed);
+ * with priv alone the public key is derived; with both they must match. ski (may be NULL)
+ * is the CA-KLOC identifier. Checks the KID (Amendment F: 10, 11, 13, 15; 10 public only),
+ * the scalar and the point. For PUT KEY and for personalisation tools and tests. */
+seam_err sd_install_ec_key(se *s, store_id sd, uint8_t kid, uint8_t kvn, const uint8_t *priv,
+                           const uint8_t *pub, const uint8_t *ski, size_t ski_len);
+/* PUT KEY of an ECC key (P2 = KID): see eckeys.c. */
+uint16_t eckey_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* Appends the C0 key information entries of the ECC keys of sd (GET DATA E0). */
+void eckey_put_key_info(se *s, seam_wr *w, store_id sd);
+
+/* ---- SCP11 on the security domain (src/se/gp/scp11_sd.c) ---- */
+/* PERFORM SECURITY OPERATION (INS 2A), INTERNAL AUTHENTICATE (88), MUTUAL AUTHENTICATE (82
+ * with CLA 80). */
+uint16_t scp11_sd_pso(se *s, uint8_t ch, store_id sd, const apdu_cmd *c);
+uint16_t scp11_sd_authenticate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* Forgets the OCE certificate chain if channel ch holds it. */
+void scp11_sd_oce_clear(se *s, uint8_t ch);
+/* TEST HOOK, compiled always, used only by tests: the next SCP11a/b authentication uses this
+ * ephemeral private key instead of drawing one (so a test can reproduce a published vector).
+ * Used once, then wiped. */
+void scp11_sd_set_next_ephemeral(se *s, const uint8_t esk[32]);
 
 /* ---- personalisation of a fresh card (src/se/gp/perso.c) ---- */
 seam_err perso_fresh_card(se *s, const se_config *cfg);

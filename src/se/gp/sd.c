@@ -1,7 +1,9 @@
 /*
  * Security domain command processing (GP CS 2.3.1 §11 and Amendment D §7): INITIALIZE UPDATE,
  * EXTERNAL AUTHENTICATE, GET DATA, GET STATUS, SET STATUS, PUT KEY, DELETE (keys), and the
- * secure channel session of each logical channel.
+ * secure channel session of each logical channel. SCP11 (PERFORM SECURITY OPERATION, INTERNAL
+ * and MUTUAL AUTHENTICATE) is in scp11_sd.c and ECC keys (PUT KEY of ECC keys) in eckeys.c;
+ * this file only dispatches to them.
  *
  * Rules kept here:
  *  - every command is checked completely (CLA, P1/P2, lengths, data) before anything changes;
@@ -36,6 +38,7 @@ void sd_session_end(se *s, uint8_t ch)
     c->sc_sd = 0;
     seam_wipe(c->sc_dek, sizeof c->sc_dek);
     c->sc_dek_len = 0;
+    scp11_sd_oce_clear(s, ch); /* an SCP11a/c chain belongs to the session being set up */
 }
 
 bool sd_requires_sm(se *s, uint8_t ch)
@@ -129,6 +132,7 @@ static void put_key_info(se *s, seam_wr *w, store_id sd)
             tlv_put(w, 0xC0, v, sizeof v);
         }
     }
+    eckey_put_key_info(s, w, sd);
     tlv_end(w, m);
 }
 
@@ -495,7 +499,8 @@ static bool card_transition_ok(uint8_t from, uint8_t to, const se_reg_rec *sd)
  * life (DESIGN.md §4: zeroise secrets on terminate). */
 static seam_err terminate_card(se *s)
 {
-    static const se_keyset_rec zero;
+    static const uint8_t zero[sizeof(se_keyset_rec) > sizeof(se_eckey_rec) ? sizeof(se_keyset_rec)
+                                                                           : sizeof(se_eckey_rec)];
     uint8_t lc = GP_CARD_TERMINATED;
     seam_err e = store_tx_begin(s->st);
     if (e != SEAM_OK) return e;
@@ -504,9 +509,10 @@ static seam_err terminate_card(se *s)
         uint32_t owner;
         uint16_t type;
         size_t size;
-        if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK || type != SE_OBJ_KEYSET)
+        if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK ||
+            (type != SE_OBJ_KEYSET && type != SE_OBJ_ECKEY) || size > sizeof zero)
             continue;
-        e = store_write(s->st, id, 0, &zero, sizeof zero);
+        e = store_write(s->st, id, 0, zero, size);
         if (e == SEAM_OK) e = store_free(s->st, id);
     }
     if (e == SEAM_OK) return store_tx_commit(s->st);
@@ -612,7 +618,6 @@ static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
 
 uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp *r)
 {
-    (void)secured;
     se_chan *chan = &s->chan[ch];
     store_id sd = chan->selected;
     apdu_cla cl;
@@ -626,8 +631,10 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     switch (c->ins) {
     case 0xCA:
         break;
+    case 0x2A:
     case 0x50:
     case 0x82:
+    case 0x88:
     case 0xD8:
     case 0xE4:
     case 0xF0:
@@ -645,13 +652,29 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     case 0x50:
         return do_initialize_update(s, ch, sd, c, r);
     case 0x82:
-        if (!cl.secure_messaging) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        /* EXTERNAL AUTHENTICATE (SCP03) carries SM; MUTUAL AUTHENTICATE (SCP11a/c, Amendment
+         * F) comes plain with CLA 80 and an SCP11 key identifier in P2. */
+        if (!cl.secure_messaging && !secured && (c->p2 == GP_KID_SCP11A || c->p2 == GP_KID_SCP11C))
+            return scp11_sd_authenticate(s, ch, sd, c, r);
+        if (!cl.secure_messaging) {
+            /* a plain command where the session requires SM ends it (Amendment D §6.2.4) */
+            if (!secured && sd_requires_sm(s, ch)) sd_session_end(s, ch);
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
+        }
         return do_external_authenticate(s, ch, c);
+    case 0x88:
+        if (secured) return SW_SECURE_MESSAGING_NOT_SUPPORTED;
+        return scp11_sd_authenticate(s, ch, sd, c, r);
+    case 0x2A:
+        return scp11_sd_pso(s, ch, sd, c);
     case 0xD8:
     case 0xE4:
     case 0xF0:
     case 0xF2:
         if (!authenticated) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (c->ins == 0xD8 && (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A ||
+                               c->p2 == GP_KID_SCP11B || c->p2 == GP_KID_SCP11C))
+            return eckey_put_key(s, ch, sd, c, r);
         if (c->ins == 0xD8) return do_put_key(s, ch, sd, c, r);
         if (c->ins == 0xE4) return do_delete(s, ch, sd, c, r);
         if (c->ins == 0xF0) return do_set_status(s, sd, c);

@@ -149,6 +149,8 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = reg_get(s, id) != NULL;
         else if (type == SE_OBJ_KEYSET)
             ok = keys_get(s, id) != NULL && reg_get(s, owner);
+        else if (type == SE_OBJ_ECKEY)
+            ok = eckey_get(s, id) != NULL && reg_get(s, owner);
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
                      (unsigned)type);
@@ -321,7 +323,10 @@ static bool chain_append(se_chain *k, const apdu_cmd *c)
 
 static bool sm_ins_exempt(uint8_t ins)
 {
-    return ins == 0x50; /* INITIALIZE UPDATE starts a new session without SM */
+    /* INITIALIZE UPDATE, INTERNAL and MUTUAL AUTHENTICATE start a new session without SM;
+     * PERFORM SECURITY OPERATION brings the certificates for MUTUAL AUTHENTICATE (Amendment F).
+     * (EXTERNAL AUTHENTICATE always carries SM, so a plain INS 82 is MUTUAL AUTHENTICATE.) */
+    return ins == 0x50 || ins == 0x88 || ins == 0x82 || ins == 0x2A;
 }
 
 /* Processes one command (not GET RESPONSE) on channel ch; the response data (already
