@@ -1,6 +1,6 @@
 /*
  * Fuzz target for the class file parser (src/host/jc/classfile.c): parses the input; when it
- * parses, walks every method's bytecode with cf_walk_next and checks every stack map frame and
+ * parses, walks every method's bytecode with bc_walk_next and checks every stack map frame and
  * handler against the invariants the header promises (offsets inside the code and on
  * instruction starts, slot counts within max_locals/max_stack, constant pool indices of the
  * right tag). Any violation aborts; sanitizers catch overruns.
@@ -17,12 +17,12 @@ static void check_method(const cf_class *c, const cf_method *m)
     if (!code) return;
     uint8_t *start = calloc(code->code_len, 1);
     if (!start) return;
-    cf_walker w;
-    cf_insn in;
+    bc_walker w;
+    bc_insn in;
     char msg[128];
     seam_err e;
-    cf_walk_init(&w, code->code, code->code_len);
-    while ((e = cf_walk_next(&w, &in, msg, sizeof msg)) == SEAM_OK) {
+    bc_walk_init(&w, code->code, code->code_len);
+    while ((e = bc_walk_next(&w, &in, msg, sizeof msg)) == SEAM_OK) {
         if (in.pc + in.len > code->code_len || in.len == 0) abort();
         start[in.pc] = 1;
     }

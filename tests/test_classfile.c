@@ -47,12 +47,12 @@ static bool vt_is(const cf_vtype *v, uint8_t tag, const char *name)
 /* Walks a method's code; returns the number of instructions, or -1 on an error. */
 static int walk_count(const cf_code *code)
 {
-    cf_walker w;
-    cf_insn in;
+    bc_walker w;
+    bc_insn in;
     int n = 0;
     seam_err e;
-    cf_walk_init(&w, code->code, code->code_len);
-    while ((e = cf_walk_next(&w, &in, NULL, 0)) == SEAM_OK)
+    bc_walk_init(&w, code->code, code->code_len);
+    while ((e = bc_walk_next(&w, &in, NULL, 0)) == SEAM_OK)
         n++;
     return e == SEAM_E_NOT_FOUND && w.pc == code->code_len ? n : -1;
 }
@@ -158,11 +158,11 @@ static void test_kitchen(void)
         CHECK(vt_is(&code->frames[i].locals[0], CF_VT_INTEGER, NULL));
         CHECK_EQ(code->frames[i].nstack, 0);
     }
-    cf_walker w;
-    cf_insn in;
-    cf_walk_init(&w, code->code, code->code_len);
-    CHECK(cf_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0x1a); /* iload_0 */
-    CHECK(cf_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0xaa && in.pc == 1 &&
+    bc_walker w;
+    bc_insn in;
+    bc_walk_init(&w, code->code, code->code_len);
+    CHECK(bc_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0x1a); /* iload_0 */
+    CHECK(bc_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0xaa && in.pc == 1 &&
           in.len == 31 && in.operands == code->code + 4);
 
     code = method(c, "sparse")->code;
@@ -170,9 +170,9 @@ static void test_kitchen(void)
     REQUIRE(code->nframes == 4);
     for (unsigned i = 0; i < 4; i++)
         CHECK_EQ(code->frames[i].offset, sparse_frames[i]);
-    cf_walk_init(&w, code->code, code->code_len);
-    CHECK(cf_walk_next(&w, &in, NULL, 0) == SEAM_OK);
-    CHECK(cf_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0xab && in.len == 35);
+    bc_walk_init(&w, code->code, code->code_len);
+    CHECK(bc_walk_next(&w, &in, NULL, 0) == SEAM_OK);
+    CHECK(bc_walk_next(&w, &in, NULL, 0) == SEAM_OK && in.opcode == 0xab && in.len == 35);
 
     /* guarded: exception table and frames as javap prints them. */
     code = method(c, "guarded")->code;
@@ -345,13 +345,13 @@ static void test_walker(void)
         uint8_t *code = check_hex(cases[i].hex, &n);
         /* "lookupswitch at pc 1" uses opcode 0xab: patch the placeholder 0xaa at pc 1. */
         if (strstr(cases[i].name, "lookupswitch 2 sorted")) code[1] = 0xab;
-        cf_walker w;
-        cf_insn in;
+        bc_walker w;
+        bc_insn in;
         char msg[128] = "";
         int count = 0;
         seam_err e;
-        cf_walk_init(&w, code, (uint32_t)n);
-        while ((e = cf_walk_next(&w, &in, msg, sizeof msg)) == SEAM_OK)
+        bc_walk_init(&w, code, (uint32_t)n);
+        while ((e = bc_walk_next(&w, &in, msg, sizeof msg)) == SEAM_OK)
             count++;
         if (cases[i].insns >= 0) {
             if (e != SEAM_E_NOT_FOUND || count != cases[i].insns)
@@ -361,13 +361,13 @@ static void test_walker(void)
             if (e != SEAM_E_FORMAT) fprintf(stderr, "  %s: not refused\n", cases[i].name);
             CHECK(e == SEAM_E_FORMAT && msg[0]);
             /* the walker stays on the bad instruction */
-            CHECK(cf_walk_next(&w, &in, NULL, 0) == SEAM_E_FORMAT);
+            CHECK(bc_walk_next(&w, &in, NULL, 0) == SEAM_E_FORMAT);
         }
         free(code);
     }
-    CHECK(strcmp(cf_opcode_name(0xb6), "invokevirtual") == 0);
-    CHECK(strcmp(cf_opcode_name(0xc9), "jsr_w") == 0);
-    CHECK(cf_opcode_name(0xca) == NULL);
+    CHECK(strcmp(bc_opcode_name(0xb6), "invokevirtual") == 0);
+    CHECK(strcmp(bc_opcode_name(0xc9), "jsr_w") == 0);
+    CHECK(bc_opcode_name(0xca) == NULL);
 }
 
 /* ---- damaged class files -------------------------------------------------------------------- */

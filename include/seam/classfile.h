@@ -6,11 +6,12 @@
  * The input is hostile. The parser checks every length and index, reads only through seam_rd,
  * never recurses on the input's nesting, and refuses anything the JVMS forbids with SEAM_E_FORMAT
  * and a message that names the byte offset and what is wrong. What it guarantees on success:
- *  - every constant pool index anywhere in the structure is in range and names an entry of the
+ *  - every constant pool index in the structure (not the operands inside bytecode, nor local
+ *    variable indices: the converter checks those) is in range and names an entry of the
  *    tag the JVMS requires (JVMS §4.4); Utf8 entries are valid modified UTF-8 (§4.4.7);
  *  - every class name, field and method name and descriptor is well formed (§4.2, §4.3);
  *  - every non-abstract, non-native method has exactly one Code attribute whose bytecode walks
- *    cleanly with cf_walk_next (known opcodes, no instruction past the end, switch tables in
+ *    cleanly with bc_walk_next (known opcodes, no instruction past the end, switch tables in
  *    bounds and lookupswitch keys sorted), whose branch targets, exception handler pcs and stack
  *    map frame offsets fall on instruction starts;
  *  - StackMapTable frames (class files >= 50.0) are decoded into explicit frames: each frame's
@@ -27,6 +28,7 @@
 #include <stdint.h>
 
 #include "seam/base.h"
+#include "seam/bytecode.h"
 
 /* Constant pool tags up to class file version 52.0 (JVMS §4.4, Table 4.4-A). */
 enum {
@@ -211,32 +213,13 @@ const char *cf_class_name(const cf_class *c, uint16_t i);
 seam_err cf_check_field_desc(const char *d, size_t len);
 seam_err cf_check_method_desc(const char *d, size_t len, uint16_t *arg_slots);
 
-/* Bytecode walker (JVMS §6.5, opcodes up to Java 8). Each cf_walk_next call decodes the
- * instruction at w->pc and advances past it. For wide, opcode is the modified instruction and
- * wide is 1. For tableswitch and lookupswitch, operands points past the padding, at the default
- * offset. Returns SEAM_OK with *insn filled, SEAM_E_NOT_FOUND at the end of the code, or
- * SEAM_E_FORMAT (msg filled) for an unknown opcode, an instruction that runs past the end, a
- * wide before an opcode that cannot be widened, a tableswitch with low > high, a lookupswitch
- * with a negative count or keys not strictly increasing, or invokeinterface/invokedynamic with
- * bytes that must be zero not zero. After an error the walker stays at the bad instruction. */
-typedef struct {
-    const uint8_t *code;
-    uint32_t len;
-    uint32_t pc;
-} cf_walker;
-
-typedef struct {
-    uint32_t pc;
-    uint32_t len; /* bytes, including wide prefix and switch padding */
-    uint8_t opcode;
-    uint8_t wide;
-    const uint8_t *operands; /* the bytes after the opcode (after padding for switches) */
-} cf_insn;
-
-void cf_walk_init(cf_walker *w, const uint8_t *code, uint32_t len);
-seam_err cf_walk_next(cf_walker *w, cf_insn *insn, char *msg, size_t cap);
-
-/* Mnemonic of an opcode ("invokevirtual"), or NULL for an opcode unknown to Java SE 8. */
-const char *cf_opcode_name(uint8_t opcode);
+/* The bytecode walker moved to the shared layer (seam/bytecode.h, src/gp/bytecode.c) so the card
+ * can use it too. The old cf_ names stay as aliases so existing converter code keeps compiling;
+ * new code uses the bc_ names. */
+typedef bc_walker cf_walker;
+typedef bc_insn cf_insn;
+#define cf_walk_init bc_walk_init
+#define cf_walk_next bc_walk_next
+#define cf_opcode_name bc_opcode_name
 
 #endif

@@ -7,5 +7,6 @@ int cmd_se(int argc, char **argv);   /* serve one SE over vpcd or a socket */
 int cmd_gp(int argc, char **argv);   /* GlobalPlatform card management */
 int cmd_apdu(int argc, char **argv); /* send raw APDUs */
 int cmd_demo(int argc, char **argv); /* the scripted demonstration */
+int cmd_jc(int argc, char **argv);   /* Java Card: build and convert load files */
 
 #endif

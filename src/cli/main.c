@@ -15,6 +15,7 @@ static const struct {
     {"gp", cmd_gp, "GlobalPlatform card management (info, list, put-key)"},
     {"apdu", cmd_apdu, "send raw APDUs in hex and print the responses"},
     {"demo", cmd_demo, "a scripted session against an in-process secure element"},
+    {"jc", cmd_jc, "Java Card: compile and convert applets into load files (.jcl)"},
 };
 
 static void usage(FILE *f)

@@ -578,22 +578,22 @@ enum { START = 1, NEW = 2 }; /* marks per code byte */
  * every branch target lands on an instruction start (§4.9.1). */
 static seam_err check_code(ps *s, cf_code *code, size_t code_off, uint8_t *mark)
 {
-    cf_walker w;
-    cf_insn in;
+    bc_walker w;
+    bc_insn in;
     char m[128];
     seam_err e;
-    cf_walk_init(&w, code->code, code->code_len);
-    while ((e = cf_walk_next(&w, &in, m, sizeof m)) == SEAM_OK) {
+    bc_walk_init(&w, code->code, code->code_len);
+    while ((e = bc_walk_next(&w, &in, m, sizeof m)) == SEAM_OK) {
         mark[in.pc] = in.opcode == 0xbb ? NEW : START;
         if (s->c->major >= 51 && (in.opcode == 0xa8 || in.opcode == 0xc9 || in.opcode == 0xa9))
             return fail(s, code_off + in.pc, "pc %u: %s is not allowed in class files >= 51.0",
-                        in.pc, cf_opcode_name(in.opcode));
+                        in.pc, bc_opcode_name(in.opcode));
         if (s->c->major < 51 && in.opcode == 0xba)
             return fail(s, code_off + in.pc, "pc %u: invokedynamic needs class file 51.0", in.pc);
     }
     if (e != SEAM_E_NOT_FOUND) return fail(s, code_off + w.pc, "%s", m);
-    cf_walk_init(&w, code->code, code->code_len);
-    while (cf_walk_next(&w, &in, NULL, 0) == SEAM_OK) {
+    bc_walk_init(&w, code->code, code->code_len);
+    while (bc_walk_next(&w, &in, NULL, 0) == SEAM_OK) {
         int64_t t[3];
         size_t nt = 0;
         const uint8_t *q = in.operands;
@@ -620,14 +620,14 @@ static seam_err check_code(ps *s, cf_code *code, size_t code_off, uint8_t *mark)
                 int64_t target = (int64_t)in.pc + d;
                 if (target < 0 || target >= code->code_len || !mark[target])
                     return fail(s, code_off + in.pc, "pc %u: %s target %lld is not an instruction",
-                                in.pc, cf_opcode_name(op), (long long)target);
+                                in.pc, bc_opcode_name(op), (long long)target);
             }
         }
         for (size_t k = 0; k < nt; k++) {
             int64_t target = (int64_t)in.pc + t[k];
             if (target < 0 || target >= code->code_len || !mark[target])
                 return fail(s, code_off + in.pc, "pc %u: %s target %lld is not an instruction",
-                            in.pc, cf_opcode_name(op), (long long)target);
+                            in.pc, bc_opcode_name(op), (long long)target);
         }
     }
     return SEAM_OK;

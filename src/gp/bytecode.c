@@ -1,7 +1,8 @@
 /*
- * Bytecode walker for the class file parser (include/seam/classfile.h): decodes one JVM
- * instruction at a time (JVMS SE 8 §6.5, opcodes 0x00..0xc9), with wide (§6.5.wide), and the
- * padded tableswitch/lookupswitch forms (§6.5.tableswitch, §6.5.lookupswitch).
+ * Bytecode walker (include/seam/bytecode.h), shared by the converter's class file parser and the
+ * card's load file reader: decodes one JVM instruction at a time (JVMS SE 8 §6.5, opcodes
+ * 0x00..0xc9), with wide (§6.5.wide), and the padded tableswitch/lookupswitch forms
+ * (§6.5.tableswitch, §6.5.lookupswitch).
  *
  * Invariants: every byte read is inside [code, code + len); an instruction is returned only when
  * all of its bytes are inside the code; after an error the walker does not advance, so a caller
@@ -13,7 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "seam/classfile.h"
+#include "seam/bytecode.h"
 
 /* Mnemonics, indexed by opcode (JVMS §7, "Opcode Mnemonics by Opcode"). */
 static const char *const op_names[202] = {
@@ -87,7 +88,7 @@ static const char *const op_names[202] = {
     "jsr_w",
 };
 
-const char *cf_opcode_name(uint8_t opcode)
+const char *bc_opcode_name(uint8_t opcode)
 {
     return opcode < SEAM_ARRAY_LEN(op_names) ? op_names[opcode] : NULL;
 }
@@ -147,7 +148,7 @@ static uint32_t fixed_len(uint8_t op)
     }
 }
 
-__attribute__((format(printf, 4, 5))) static seam_err fail(const cf_walker *w, char *msg,
+__attribute__((format(printf, 4, 5))) static seam_err fail(const bc_walker *w, char *msg,
                                                            size_t cap, const char *fmt, ...)
 {
     if (msg && cap) {
@@ -162,7 +163,7 @@ __attribute__((format(printf, 4, 5))) static seam_err fail(const cf_walker *w, c
     return SEAM_E_FORMAT;
 }
 
-void cf_walk_init(cf_walker *w, const uint8_t *code, uint32_t len)
+void bc_walk_init(bc_walker *w, const uint8_t *code, uint32_t len)
 {
     w->code = code;
     w->len = code ? len : 0;
@@ -174,13 +175,13 @@ static int32_t s32(const uint8_t *p)
     return (int32_t)seam_be32(p);
 }
 
-seam_err cf_walk_next(cf_walker *w, cf_insn *insn, char *msg, size_t cap)
+seam_err bc_walk_next(bc_walker *w, bc_insn *insn, char *msg, size_t cap)
 {
     if (w->pc >= w->len) return SEAM_E_NOT_FOUND;
     const uint8_t *p = w->code + w->pc;
     uint32_t left = w->len - w->pc;
     uint8_t op = p[0];
-    if (!cf_opcode_name(op)) return fail(w, msg, cap, "unknown opcode 0x%02x", op);
+    if (!bc_opcode_name(op)) return fail(w, msg, cap, "unknown opcode 0x%02x", op);
     insn->pc = w->pc;
     insn->opcode = op;
     insn->wide = 0;
@@ -237,4 +238,35 @@ seam_err cf_walk_next(cf_walker *w, cf_insn *insn, char *msg, size_t cap)
     insn->len = n;
     w->pc += n;
     return SEAM_OK;
+}
+
+uint32_t bc_branch_count(const bc_insn *insn)
+{
+    uint8_t op = insn->opcode;
+    const uint8_t *q = insn->operands;
+    if (insn->wide) return 0;
+    if ((op >= BC_IFEQ && op <= BC_JSR) || op == BC_IFNULL || op == BC_IFNONNULL ||
+        op == BC_GOTO_W || op == BC_JSR_W)
+        return 1;
+    /* The walker has checked low <= high and npairs >= 0 and that the table fits in the code
+     * (which is at most 4 GiB), so these counts fit in 32 bits. */
+    if (op == BC_TABLESWITCH) return (uint32_t)((int64_t)s32(q + 8) - (int64_t)s32(q + 4) + 2);
+    if (op == BC_LOOKUPSWITCH) return (uint32_t)s32(q + 4) + 1;
+    return 0;
+}
+
+int64_t bc_branch_target(const bc_insn *insn, uint32_t k)
+{
+    uint8_t op = insn->opcode;
+    const uint8_t *q = insn->operands;
+    int32_t d;
+    if (op == BC_GOTO_W || op == BC_JSR_W)
+        d = s32(q);
+    else if (op == BC_TABLESWITCH)
+        d = s32(k == 0 ? q : q + 12 + 4 * (k - 1));
+    else if (op == BC_LOOKUPSWITCH)
+        d = s32(k == 0 ? q : q + 8 + 8 * (k - 1) + 4);
+    else
+        d = (int16_t)seam_be16(q);
+    return (int64_t)insn->pc + d;
 }
