@@ -21,61 +21,22 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "seam/gbuf.h"
 #include "seam/jcconv.h"
 #include "seam/jclread.h"
 
-typedef struct {
-    uint8_t *p;
-    size_t len, cap;
-    int bad;
-} obuf;
-
-static void ob_put(obuf *b, const void *p, size_t n)
+static uint16_t cp_utf8(gbuf *cp, uint16_t *n, jcl_str s)
 {
-    if (b->bad) return;
-    if (n > b->cap - b->len) {
-        size_t ncap = (b->cap ? b->cap : 1024) * 2 + n;
-        uint8_t *np = realloc(b->p, ncap);
-        if (!np) {
-            b->bad = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
-}
-static void ob_u8(obuf *b, uint8_t v)
-{
-    ob_put(b, &v, 1);
-}
-static void ob_u16(obuf *b, uint16_t v)
-{
-    uint8_t t[2];
-    seam_put_be16(t, v);
-    ob_put(b, t, 2);
-}
-static void ob_u32(obuf *b, uint32_t v)
-{
-    uint8_t t[4];
-    seam_put_be32(t, v);
-    ob_put(b, t, 4);
-}
-
-/* Appends a Utf8 entry to the constant pool buffer; returns its index. */
-static uint16_t cp_utf8(obuf *cp, uint16_t *n, jcl_str s)
-{
-    ob_u8(cp, 1);
-    ob_u16(cp, s.len);
-    ob_put(cp, s.p, s.len);
+    gbuf_u8(cp, 1);
+    gbuf_u16(cp, s.len);
+    gbuf_put(cp, s.p, s.len);
     return ++*n;
 }
-static uint16_t cp_class(obuf *cp, uint16_t *n, jcl_str s)
+static uint16_t cp_class(gbuf *cp, uint16_t *n, jcl_str s)
 {
     uint16_t u = cp_utf8(cp, n, s);
-    ob_u8(cp, 7);
-    ob_u16(cp, u);
+    gbuf_u8(cp, 7);
+    gbuf_u16(cp, u);
     return ++*n;
 }
 
@@ -87,16 +48,16 @@ static int exported(uint16_t flags)
 /* The class file of one class; NULL on allocation failure. */
 static uint8_t *stub_class(const jcl_file *f, const jcl_class *k, size_t *len)
 {
-    obuf cp = {0}, body = {0};
+    gbuf cp = {0}, body = {0};
     uint16_t n = 0;
     uint16_t self = cp_class(&cp, &n, k->name);
     uint16_t super = k->super ? cp_class(&cp, &n, f->consts[k->super].name) : 0;
-    ob_u16(&body, k->flags & 0x7631);
-    ob_u16(&body, self);
-    ob_u16(&body, super);
-    ob_u16(&body, k->ninterfaces);
+    gbuf_u16(&body, k->flags & 0x7631);
+    gbuf_u16(&body, self);
+    gbuf_u16(&body, super);
+    gbuf_u16(&body, k->ninterfaces);
     for (unsigned i = 0; i < k->ninterfaces; i++)
-        ob_u16(&body, cp_class(&cp, &n, f->consts[k->interfaces[i]].name));
+        gbuf_u16(&body, cp_class(&cp, &n, f->consts[k->interfaces[i]].name));
     uint16_t nf = 0;
     for (unsigned i = 0; i < k->nfields; i++) {
         const jcl_field *fl = &k->fields[i];
@@ -104,39 +65,39 @@ static uint8_t *stub_class(const jcl_file *f, const jcl_class *k, size_t *len)
             (fl->flags & 0x0018) == 0x0018 && fl->desc.p[0] != 'L' && fl->desc.p[0] != '[';
         if (exported(fl->flags) && !constant) nf++;
     }
-    ob_u16(&body, nf);
+    gbuf_u16(&body, nf);
     for (unsigned i = 0; i < k->nfields; i++) {
         const jcl_field *fl = &k->fields[i];
         int constant =
             (fl->flags & 0x0018) == 0x0018 && fl->desc.p[0] != 'L' && fl->desc.p[0] != '[';
         if (!exported(fl->flags) || constant) continue;
-        ob_u16(&body, fl->flags & 0x50df);
-        ob_u16(&body, cp_utf8(&cp, &n, fl->name));
-        ob_u16(&body, cp_utf8(&cp, &n, fl->desc));
-        ob_u16(&body, 0);
+        gbuf_u16(&body, fl->flags & 0x50df);
+        gbuf_u16(&body, cp_utf8(&cp, &n, fl->name));
+        gbuf_u16(&body, cp_utf8(&cp, &n, fl->desc));
+        gbuf_u16(&body, 0);
     }
     uint16_t nm = 0;
     for (unsigned i = 0; i < k->nmethods; i++)
         if (exported(k->methods[i].flags)) nm++;
-    ob_u16(&body, nm);
+    gbuf_u16(&body, nm);
     for (unsigned i = 0; i < k->nmethods; i++) {
         const jcl_method *m = &k->methods[i];
         if (!exported(m->flags)) continue;
-        ob_u16(&body, m->flags & 0x1dff);
-        ob_u16(&body, cp_utf8(&cp, &n, m->name));
-        ob_u16(&body, cp_utf8(&cp, &n, m->desc));
-        ob_u16(&body, 0);
+        gbuf_u16(&body, m->flags & 0x1dff);
+        gbuf_u16(&body, cp_utf8(&cp, &n, m->name));
+        gbuf_u16(&body, cp_utf8(&cp, &n, m->desc));
+        gbuf_u16(&body, 0);
     }
-    ob_u16(&body, 0); /* class attributes */
+    gbuf_u16(&body, 0); /* class attributes */
 
-    obuf out = {0};
-    ob_u32(&out, 0xCAFEBABEu);
-    ob_u16(&out, 0);
-    ob_u16(&out, 52);
-    ob_u16(&out, (uint16_t)(n + 1));
-    ob_put(&out, cp.p, cp.len);
-    ob_put(&out, body.p, body.len);
-    int bad = cp.bad || body.bad || out.bad;
+    gbuf out = {0};
+    gbuf_u32(&out, 0xCAFEBABEu);
+    gbuf_u16(&out, 0);
+    gbuf_u16(&out, 52);
+    gbuf_u16(&out, (uint16_t)(n + 1));
+    gbuf_put(&out, cp.p, cp.len);
+    gbuf_put(&out, body.p, body.len);
+    int bad = cp.oom || body.oom || out.oom;
     free(cp.p);
     free(body.p);
     if (bad) {

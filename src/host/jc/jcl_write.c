@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seam/gbuf.h"
 #include "seam/jcconv.h"
 
 typedef struct {
-    uint8_t *p;
-    size_t len, cap;
+    gbuf g;
     seam_err err;
     char *msg;
     size_t msgcap;
@@ -40,25 +40,8 @@ static void fail(wbuf *b, seam_err e, const char *fmt, ...)
 static void put(wbuf *b, const void *p, size_t n)
 {
     if (b->err != SEAM_OK) return;
-    if (n > b->cap - b->len) {
-        size_t ncap = b->cap ? b->cap : 4096;
-        while (n > ncap - b->len) {
-            if (ncap > SIZE_MAX / 2) {
-                fail(b, SEAM_E_NOMEM, "load file too large");
-                return;
-            }
-            ncap *= 2;
-        }
-        uint8_t *np = realloc(b->p, ncap);
-        if (!np) {
-            fail(b, SEAM_E_NOMEM, "out of memory");
-            return;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
+    gbuf_put(&b->g, p, n);
+    if (b->g.oom) fail(b, SEAM_E_NOMEM, "out of memory");
 }
 
 static void put8(wbuf *b, uint8_t v)
@@ -78,7 +61,6 @@ static void put32(wbuf *b, uint32_t v)
     put(b, t, 4);
 }
 
-/* str: u1 length (1..255) + bytes. what names the string in the message. */
 static void put_str(wbuf *b, const char *s, const char *what)
 {
     size_t n = s ? strlen(s) : 0;
@@ -114,17 +96,17 @@ static size_t sec_begin(wbuf *b, uint8_t tag)
 {
     put8(b, tag);
     put32(b, 0);
-    return b->len;
+    return b->g.len;
 }
 static void sec_end(wbuf *b, size_t body)
 {
     if (b->err != SEAM_OK) return;
-    size_t n = b->len - body;
+    size_t n = b->g.len - body;
     if (n > UINT32_MAX) {
         fail(b, SEAM_E_FORMAT, "section of %zu bytes", n);
         return;
     }
-    seam_put_be32(b->p + body - 4, (uint32_t)n);
+    seam_put_be32(b->g.p + body - 4, (uint32_t)n);
 }
 
 /* A reference to constant entry i that must be of kind `kind` (0 allowed when zero_ok). */
@@ -314,10 +296,10 @@ seam_err jcw_write(const jcw_file *f, uint8_t **out, size_t *out_len, char *msg,
     sec_end(&b, s);
 
     if (b.err != SEAM_OK) {
-        free(b.p);
+        free(b.g.p);
         return b.err;
     }
-    *out = b.p;
-    *out_len = b.len;
+    *out = b.g.p;
+    *out_len = b.g.len;
     return SEAM_OK;
 }
