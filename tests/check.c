@@ -1,6 +1,8 @@
 /* The test harness of tests/check.h. */
 #include "check.h"
 
+#include <jansson.h>
+
 #include "seam/base.h"
 
 int check_failures;
@@ -50,4 +52,48 @@ const char *check_shared_path(const char *rel)
     const char *base = getenv("SEAM_SHARED");
     snprintf(path, sizeof path, "%s/%s", base ? base : "../shared", rel);
     return path;
+}
+
+static void *allocs[1024];
+static size_t n_allocs;
+
+void *check_keep(void *p)
+{
+    if (n_allocs == sizeof allocs / sizeof allocs[0]) abort();
+    allocs[n_allocs++] = p;
+    return p;
+}
+
+void check_free_all(void)
+{
+    while (n_allocs)
+        free(allocs[--n_allocs]);
+}
+
+json_t *check_jobj(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v) {
+        fprintf(stderr, "vector field %s missing\n", key);
+        abort();
+    }
+    return v;
+}
+
+const char *check_jstr(json_t *o, const char *key)
+{
+    json_t *v = check_jobj(o, key);
+    if (!json_is_string(v)) {
+        fprintf(stderr, "vector field %s is not a string\n", key);
+        abort();
+    }
+    return json_string_value(v);
+}
+
+uint8_t *check_jhex(json_t *o, const char *key, size_t *len)
+{
+    size_t n;
+    uint8_t *p = check_keep(check_hex(check_jstr(o, key), &n));
+    if (len) *len = n;
+    return p;
 }

@@ -73,4 +73,14 @@ uint8_t *check_hex(const char *hex, size_t *len);
 /* Path of a file under ../shared (SEAM_SHARED), in a static buffer. */
 const char *check_shared_path(const char *rel);
 
+/* Vector files (JSON, read with jansson). Decoded buffers are tracked and freed together by
+ * check_free_all(), so a table-driven test frees everything at the end of each case. A missing
+ * or mistyped field aborts: the vector file is ours to read, not hostile input. */
+typedef struct json_t json_t;
+void *check_keep(void *p);
+void check_free_all(void);
+json_t *check_jobj(json_t *o, const char *key);
+const char *check_jstr(json_t *o, const char *key);
+uint8_t *check_jhex(json_t *o, const char *key, size_t *len);
+
 #endif

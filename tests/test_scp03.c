@@ -21,42 +21,9 @@
 #include "seam/scp03.h"
 #include "seam/sw.h"
 
-/* ---- vector file access; every decoded buffer is freed at the end of each test ---- */
+/* ---- vector file access (tests/check.h); buffers are freed at the end of each test ---- */
 
 static json_t *vectors;
-static void *allocs[512];
-static size_t n_allocs;
-
-static void *keep(void *p)
-{
-    if (n_allocs == SEAM_ARRAY_LEN(allocs)) abort();
-    allocs[n_allocs++] = p;
-    return p;
-}
-
-static void free_all(void)
-{
-    while (n_allocs)
-        free(allocs[--n_allocs]);
-}
-
-static const char *jstr(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!json_is_string(v)) {
-        fprintf(stderr, "vector field %s missing\n", key);
-        abort();
-    }
-    return json_string_value(v);
-}
-
-static uint8_t *jhex(json_t *o, const char *key, size_t *len)
-{
-    size_t n;
-    uint8_t *p = keep(check_hex(jstr(o, key), &n));
-    if (len) *len = n;
-    return p;
-}
 
 static json_t *section(const char *name)
 {
@@ -89,12 +56,12 @@ static int pair_init(pair *p, json_t *e)
     int before = check_failures;
     memset(p, 0, sizeof *p);
     size_t kl, n, hl, cl;
-    uint8_t *enc = jhex(e, "static_key_enc", &kl);
-    uint8_t *mac = jhex(e, "static_key_mac", NULL);
-    uint8_t *hc = jhex(e, "host_challenge", &hl);
-    uint8_t *cc = jhex(e, "card_challenge", &cl);
+    uint8_t *enc = check_jhex(e, "static_key_enc", &kl);
+    uint8_t *mac = check_jhex(e, "static_key_mac", NULL);
+    uint8_t *hc = check_jhex(e, "host_challenge", &hl);
+    uint8_t *cc = check_jhex(e, "card_challenge", &cl);
     uint8_t i = 0x60;
-    if (json_object_get(e, "i_parameter")) i = jhex(e, "i_parameter", NULL)[0];
+    if (json_object_get(e, "i_parameter")) i = check_jhex(e, "i_parameter", NULL)[0];
     p->keylen = kl;
     p->ch_len = hl;
     CHECK_EQ(hl, cl);
@@ -111,7 +78,7 @@ static int pair_init(pair *p, json_t *e)
                 {"session_key_rmac", SCP03_DC_S_RMAC, 1}};
     uint8_t *dst[] = {p->s_enc, p->s_mac, p->s_rmac};
     for (size_t k = 0; k < 3; k++) {
-        uint8_t *exp = jhex(e, keys[k].field, &n);
+        uint8_t *exp = check_jhex(e, keys[k].field, &n);
         CHECK_EQ(n, kl);
         CHECK_EQ(scp03_derive(keys[k].use_mac ? mac : enc, kl, keys[k].dc, ctx, 2 * hl, key, kl),
                  SEAM_OK);
@@ -119,15 +86,15 @@ static int pair_init(pair *p, json_t *e)
         memcpy(dst[k], exp, kl);
     }
     if (json_object_get(e, "derivation_context")) {
-        uint8_t *dctx = jhex(e, "derivation_context", &n);
+        uint8_t *dctx = check_jhex(e, "derivation_context", &n);
         CHECK_EQ(n, 2 * hl);
         CHECK_MEM(ctx, dctx, n);
     }
 
     CHECK_EQ(scp03_session_init(&p->host, enc, mac, kl, hc, cc, hl, i), SEAM_OK);
     CHECK_EQ(scp03_session_init(&p->card, enc, mac, kl, hc, cc, hl, i), SEAM_OK);
-    uint8_t *card_cg = jhex(e, "card_cryptogram", NULL);
-    uint8_t *host_cg = jhex(e, "host_cryptogram", NULL);
+    uint8_t *card_cg = check_jhex(e, "card_cryptogram", NULL);
+    uint8_t *host_cg = check_jhex(e, "host_cryptogram", NULL);
     for (int side = 0; side < 2; side++) {
         scp03_session *s = side ? &p->card : &p->host;
         CHECK_EQ(scp03_cryptogram(s, SCP03_DC_CARD_CRYPTOGRAM, buf), SEAM_OK);
@@ -144,8 +111,8 @@ static int pair_authenticate(pair *p, json_t *e)
 {
     int before = check_failures;
     size_t ea_len, n;
-    uint8_t *ea = jhex(e, "external_authenticate_apdu", &ea_len);
-    uint8_t *chain = jhex(e, "mac_chaining_value_after_external_authenticate", NULL);
+    uint8_t *ea = check_jhex(e, "external_authenticate_apdu", &ea_len);
+    uint8_t *chain = check_jhex(e, "mac_chaining_value_after_external_authenticate", NULL);
     uint8_t out[64];
     CHECK_EQ(scp03_host_external_authenticate(&p->host, 0x33, 0, out, sizeof out, &n), SEAM_OK);
     CHECK_EQ(n, ea_len);
@@ -169,14 +136,14 @@ static int pair_authenticate(pair *p, json_t *e)
 static void pair_step(pair *p, json_t *step)
 {
     size_t pl, wl, rpl, rwl, n;
-    uint8_t *plain = jhex(step, "command_plain", &pl);
-    uint8_t *wrapped = jhex(step, "command_wrapped_level_33", &wl);
-    uint8_t *rplain = jhex(step, "response_plain", &rpl);
-    uint8_t *rwrapped = jhex(step, "response_wrapped_level_33", &rwl);
+    uint8_t *plain = check_jhex(step, "command_plain", &pl);
+    uint8_t *wrapped = check_jhex(step, "command_wrapped_level_33", &wl);
+    uint8_t *rplain = check_jhex(step, "response_plain", &rpl);
+    uint8_t *rwrapped = check_jhex(step, "response_wrapped_level_33", &rwl);
     uint32_t counter = (uint32_t)json_integer_value(json_object_get(step, "encryption_counter"));
     uint8_t *chain = NULL;
     if (json_object_get(step, "mac_chaining_value_after_command"))
-        chain = jhex(step, "mac_chaining_value_after_command", NULL);
+        chain = check_jhex(step, "mac_chaining_value_after_command", NULL);
     uint8_t out[512], icv[16], block[16] = {0};
 
     /* host: wrap */
@@ -201,12 +168,12 @@ static void pair_step(pair *p, json_t *step)
     seam_put_be32(block + 12, counter);
     if (json_object_get(step, "command_icv")) {
         CHECK_EQ(cr_aes_ecb_encrypt(p->s_enc, p->keylen, block, 16, icv), SEAM_OK);
-        CHECK_MEM(icv, jhex(step, "command_icv", NULL), 16);
+        CHECK_MEM(icv, check_jhex(step, "command_icv", NULL), 16);
     }
     if (json_object_get(step, "response_icv")) {
         block[0] = 0x80;
         CHECK_EQ(cr_aes_ecb_encrypt(p->s_enc, p->keylen, block, 16, icv), SEAM_OK);
-        CHECK_MEM(icv, jhex(step, "response_icv", NULL), 16);
+        CHECK_MEM(icv, check_jhex(step, "response_icv", NULL), 16);
     }
 
     /* card: wrap the response; host: unwrap it */
@@ -231,7 +198,7 @@ static void run_session_section(const char *name)
         if (pair_init(&p, e) && pair_authenticate(&p, e)) pair_step(&p, e);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_vectors_aes128_s8(void)
@@ -272,7 +239,7 @@ static void test_vectors_encryption_counter(void)
             pair_step(&p, json_array_get(cmds, k));
     }
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 /* yubikit sends an empty data field as one encrypted padding block; the card accepts it as an
@@ -283,7 +250,7 @@ static void test_vectors_yubikit_empty_data(void)
     json_t *y = json_object_get(e, "yubikit_divergence");
     REQUIRE(y != NULL);
     size_t wl, n;
-    uint8_t *w = jhex(y, "command_wrapped_by_yubikit", &wl);
+    uint8_t *w = check_jhex(y, "command_wrapped_by_yubikit", &wl);
     uint8_t out[64];
     pair p;
     if (pair_init(&p, e) && pair_authenticate(&p, e)) {
@@ -297,7 +264,7 @@ static void test_vectors_yubikit_empty_data(void)
         CHECK_MEM(p.card.mac_chain, w + 5 + 16, 8);
     }
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 /* PUT KEY: new keys encrypted under the static DEK (AES-CBC, zero ICV), their KCVs, and the
@@ -306,7 +273,7 @@ static void test_vectors_put_key(void)
 {
     json_t *e = json_array_get(section("scp03_put_key"), 0);
     size_t dl;
-    uint8_t *dek = jhex(e, "static_key_dek", &dl);
+    uint8_t *dek = check_jhex(e, "static_key_dek", &dl);
     static const char *const names[] = {"new_key_enc", "new_key_mac", "new_key_dek"};
     json_t *encs = json_object_get(e, "new_keys_encrypted_under_static_dek");
     json_t *kcvs = json_object_get(e, "new_key_check_values");
@@ -314,9 +281,9 @@ static void test_vectors_put_key(void)
     uint8_t zero[16] = {0}, ct[32], kcv[3];
     for (size_t k = 0; k < 3; k++) {
         size_t kl, n;
-        uint8_t *key = jhex(e, names[k], &kl);
-        uint8_t *exp_ct = keep(check_hex(json_string_value(json_array_get(encs, k)), &n));
-        uint8_t *exp_kcv = keep(check_hex(json_string_value(json_array_get(kcvs, k)), &n));
+        uint8_t *key = check_jhex(e, names[k], &kl);
+        uint8_t *exp_ct = check_keep(check_hex(json_string_value(json_array_get(encs, k)), &n));
+        uint8_t *exp_kcv = check_keep(check_hex(json_string_value(json_array_get(kcvs, k)), &n));
         CHECK_EQ(cr_aes_cbc_encrypt(dek, dl, zero, key, kl, ct), SEAM_OK);
         CHECK_MEM(ct, exp_ct, kl);
         CHECK_EQ(scp03_kcv(key, kl, kcv), SEAM_OK);
@@ -331,9 +298,9 @@ static void test_vectors_put_key(void)
     json_t *v = json_object_get(e, "variant_without_key_length_byte");
     REQUIRE(v != NULL);
     size_t vl;
-    uint8_t *vdata = jhex(v, "put_key_data_plain", &vl);
+    uint8_t *vdata = check_jhex(v, "put_key_data_plain", &vl);
     REQUIRE(vl < 255);
-    char *hex = keep(malloc(2 * (vl + 6) + 1));
+    char *hex = check_keep(malloc(2 * (vl + 6) + 1));
     uint8_t cmd[300] = {0x80, 0xD8, 0x00, 0x81, (uint8_t)vl};
     memcpy(cmd + 5, vdata, vl);
     cmd[5 + vl] = 0x00;
@@ -342,13 +309,13 @@ static void test_vectors_put_key(void)
     json_object_del(step, "mac_chaining_value_after_command");
     json_object_set_new(step, "command_plain", json_string(hex));
     json_object_set_new(step, "command_wrapped_level_33",
-                        json_string(jstr(v, "command_wrapped_level_33")));
+                        json_string(check_jstr(v, "command_wrapped_level_33")));
     json_object_set_new(step, "response_wrapped_level_33",
-                        json_string(jstr(v, "response_wrapped_level_33")));
+                        json_string(check_jstr(v, "response_wrapped_level_33")));
     if (pair_init(&p, e) && pair_authenticate(&p, e)) pair_step(&p, step);
     pair_clear(&p);
     json_decref(step);
-    free_all();
+    check_free_all();
 }
 
 static void test_vectors_pseudo_random_card_challenge(void)
@@ -357,11 +324,11 @@ static void test_vectors_pseudo_random_card_challenge(void)
     for (size_t k = 0; k < json_array_size(a); k++) {
         json_t *e = json_array_get(a, k);
         size_t kl, al, cl, xl;
-        uint8_t *key = jhex(e, "static_key_enc", &kl);
-        uint8_t *seq = jhex(e, "sequence_counter", NULL);
-        uint8_t *aid = jhex(e, "invoking_aid", &al);
-        uint8_t *exp = jhex(e, "card_challenge", &cl);
-        uint8_t *ctx = jhex(e, "derivation_context", &xl);
+        uint8_t *key = check_jhex(e, "static_key_enc", &kl);
+        uint8_t *seq = check_jhex(e, "sequence_counter", NULL);
+        uint8_t *aid = check_jhex(e, "invoking_aid", &al);
+        uint8_t *exp = check_jhex(e, "card_challenge", &cl);
+        uint8_t *ctx = check_jhex(e, "derivation_context", &xl);
         uint8_t out[16];
         CHECK_EQ((size_t)json_integer_value(json_object_get(e, "l_bits")), 8 * cl);
         CHECK_EQ(scp03_card_challenge(key, kl, seq, aid, al, cl, out), SEAM_OK);
@@ -369,7 +336,7 @@ static void test_vectors_pseudo_random_card_challenge(void)
         CHECK_EQ(scp03_derive(key, kl, SCP03_DC_CARD_CHALLENGE, ctx, xl, out, cl), SEAM_OK);
         CHECK_MEM(out, exp, cl);
     }
-    free_all();
+    check_free_all();
 }
 
 /* ---- negative tests, on the first aes128 S8 vector's session ---- */
@@ -400,7 +367,7 @@ static void test_wrong_host_cryptogram(void)
 {
     json_t *e = neg_vector();
     size_t ea_len;
-    uint8_t *ea = jhex(e, "external_authenticate_apdu", &ea_len);
+    uint8_t *ea = check_jhex(e, "external_authenticate_apdu", &ea_len);
     /* flip one bit in the cryptogram, then one in the MAC, then the level byte (covered by
      * the MAC) */
     size_t flips[] = {5, 5 + 7, 5 + 8, ea_len - 1, 2};
@@ -422,14 +389,14 @@ static void test_wrong_host_cryptogram(void)
         CHECK_EQ(scp03_card_external_authenticate(&p.card, &c), SEAM_E_STATE);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_external_authenticate_format(void)
 {
     json_t *e = neg_vector();
     size_t ea_len;
-    uint8_t *ea = jhex(e, "external_authenticate_apdu", &ea_len);
+    uint8_t *ea = check_jhex(e, "external_authenticate_apdu", &ea_len);
     uint8_t bad[64];
     apdu_cmd c;
     pair p;
@@ -458,14 +425,14 @@ static void test_external_authenticate_format(void)
     REQUIRE(neg_pair(&p));
     CHECK_EQ(scp03_card_external_authenticate(&p.card, &c), SEAM_E_STATE);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 static void test_flipped_command_bits(void)
 {
     json_t *e = neg_vector();
     size_t wl, n;
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t bad[128], out[512];
     /* a bit in the header (CLA b1 would change the channel: take INS, P1, P2), the encrypted
      * data, the MAC */
@@ -483,21 +450,21 @@ static void test_flipped_command_bits(void)
         CHECK_EQ(card_unwrap(&p, w, wl, out, &n), SEAM_E_STATE);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_replay(void)
 {
     json_t *e = neg_vector();
     size_t wl, n;
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t out[512];
     pair p;
     REQUIRE(neg_pair(&p));
     CHECK_EQ(card_unwrap(&p, w, wl, out, &n), SEAM_OK);
     CHECK_EQ(card_unwrap(&p, w, wl, out, &n), SEAM_E_AUTH);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 /* Builds a command '84 E2 90 00' whose data field is AES-CBC(S-ENC, ICV(counter 1), body) (or
@@ -557,7 +524,7 @@ static void test_bad_padding(void)
         if (expect != SEAM_OK) CHECK(!p.card.authenticated);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_data_not_block_multiple(void)
@@ -572,14 +539,14 @@ static void test_data_not_block_multiple(void)
         CHECK_EQ(card_unwrap(&p, w, wl, out, &n), SEAM_E_FORMAT);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_truncated_mac(void)
 {
     json_t *e = neg_vector();
     size_t wl, n;
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t bad[128], out[512];
     pair p;
 
@@ -601,15 +568,15 @@ static void test_truncated_mac(void)
     REQUIRE(neg_pair(&p));
     CHECK_EQ(card_unwrap(&p, no_data, sizeof no_data, out, &n), SEAM_E_FORMAT);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 static void test_missing_sm_bit(void)
 {
     json_t *e = neg_vector();
     size_t pl, wl, n;
-    uint8_t *plain = jhex(e, "command_plain", &pl);
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *plain = check_jhex(e, "command_plain", &pl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t out[512];
     pair p;
     REQUIRE(neg_pair(&p));
@@ -630,14 +597,14 @@ static void test_missing_sm_bit(void)
     CHECK_EQ(apdu_parse(plain, pl, &c), SEAM_OK);
     CHECK_EQ(scp03_wrap_command(&p.host, &c, false, out, sizeof out, &n), SEAM_E_STATE);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 static void test_error_sw_unprotected(void)
 {
     json_t *e = neg_vector();
     size_t wl, n;
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t out[512];
     static const uint8_t data[] = {1, 2, 3, 4};
     static const uint16_t errors[] = {SW_FILE_NOT_FOUND, SW_SECURITY_STATUS_NOT_SATISFIED,
@@ -655,7 +622,7 @@ static void test_error_sw_unprotected(void)
         seam_put_be16(bare, errors[k]);
         apdu_cmd c;
         size_t pl;
-        uint8_t *plain = jhex(e, "command_plain", &pl);
+        uint8_t *plain = check_jhex(e, "command_plain", &pl);
         CHECK_EQ(apdu_parse(plain, pl, &c), SEAM_OK);
         CHECK_EQ(scp03_wrap_command(&p.host, &c, false, out, sizeof out, &n), SEAM_OK);
         CHECK_EQ(scp03_unwrap_response(&p.host, bare, 2, out, sizeof out, &n), SEAM_OK);
@@ -663,14 +630,14 @@ static void test_error_sw_unprotected(void)
         CHECK_MEM(out, bare, 2);
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 static void test_wrong_rmac(void)
 {
     json_t *e = neg_vector();
     size_t rwl, n;
-    uint8_t *rw = jhex(e, "response_wrapped_level_33", &rwl);
+    uint8_t *rw = check_jhex(e, "response_wrapped_level_33", &rwl);
     uint8_t bad[128], out[512];
     size_t where[] = {0, rwl - 2 - 8, rwl - 3, rwl - 1};
     for (size_t k = 0; k <= SEAM_ARRAY_LEN(where); k++) {
@@ -678,7 +645,7 @@ static void test_wrong_rmac(void)
         REQUIRE(neg_pair(&p));
         size_t pl;
         apdu_cmd c;
-        uint8_t *plain = jhex(e, "command_plain", &pl);
+        uint8_t *plain = check_jhex(e, "command_plain", &pl);
         CHECK_EQ(apdu_parse(plain, pl, &c), SEAM_OK);
         CHECK_EQ(scp03_wrap_command(&p.host, &c, false, out, sizeof out, &n), SEAM_OK);
         memcpy(bad, rw, rwl);
@@ -695,7 +662,7 @@ static void test_wrong_rmac(void)
         }
         pair_clear(&p);
     }
-    free_all();
+    check_free_all();
 }
 
 /* A host response with a correct R-MAC but bad padding under R-ENC: SEAM_E_FORMAT. */
@@ -707,7 +674,7 @@ static void test_response_bad_padding(void)
     size_t pl, n;
     apdu_cmd c;
     uint8_t out[512], resp[64], block[16] = {0}, icv[16], mac[16];
-    uint8_t *plain = jhex(e, "command_plain", &pl);
+    uint8_t *plain = check_jhex(e, "command_plain", &pl);
     CHECK_EQ(apdu_parse(plain, pl, &c), SEAM_OK);
     CHECK_EQ(scp03_wrap_command(&p.host, &c, false, out, sizeof out, &n), SEAM_OK);
     uint8_t body[16];
@@ -732,7 +699,7 @@ static void test_response_bad_padding(void)
     seam_put_be16(odd + 23, SW_NO_ERROR);
     CHECK_EQ(scp03_unwrap_response(&p.host, odd, sizeof odd, out, sizeof out, &n), SEAM_E_FORMAT);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 /* The same command in the extended length form: the C-MAC covers '00' Lc Lc. */
@@ -740,7 +707,7 @@ static void test_extended_length(void)
 {
     json_t *e = neg_vector();
     size_t pl, n, wl;
-    uint8_t *plain = jhex(e, "command_plain", &pl);
+    uint8_t *plain = check_jhex(e, "command_plain", &pl);
     uint8_t w[512], out[512];
     apdu_cmd c, wc;
     pair p;
@@ -758,7 +725,7 @@ static void test_extended_length(void)
 
     /* the short-form MAC does not verify in the extended form */
     size_t sl;
-    uint8_t *sw = jhex(e, "command_wrapped_level_33", &sl);
+    uint8_t *sw = check_jhex(e, "command_wrapped_level_33", &sl);
     pair_clear(&p);
     REQUIRE(neg_pair(&p));
     uint8_t ext[128] = {0};
@@ -768,7 +735,7 @@ static void test_extended_length(void)
     memcpy(ext + 7, sw + 5, sl - 5);
     CHECK_EQ(card_unwrap(&p, ext, sl + 2, out, &n), SEAM_E_AUTH);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 static void test_level_rules(void)
@@ -933,8 +900,8 @@ static void test_unwrap_in_place(void)
 {
     json_t *e = neg_vector();
     size_t wl, n, pl;
-    uint8_t *w = jhex(e, "command_wrapped_level_33", &wl);
-    uint8_t *plain = jhex(e, "command_plain", &pl);
+    uint8_t *w = check_jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *plain = check_jhex(e, "command_plain", &pl);
     pair p;
     REQUIRE(neg_pair(&p));
     apdu_cmd c;
@@ -945,13 +912,13 @@ static void test_unwrap_in_place(void)
     pair_clear(&p);
 
     /* the output must hold the plain data: one byte short is SEAM_E_LENGTH */
-    uint8_t *w2 = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *w2 = check_jhex(e, "command_wrapped_level_33", &wl);
     uint8_t out[64];
     REQUIRE(neg_pair(&p));
     REQUIRE(apdu_parse(w2, wl, &c) == SEAM_OK);
     CHECK_EQ(scp03_unwrap_command(&p.card, &c, out, pl - 6, &n), SEAM_E_LENGTH);
     pair_clear(&p);
-    free_all();
+    check_free_all();
 }
 
 /* Every single-bit change and every truncation of a genuine wrapped command is refused, and
@@ -962,16 +929,16 @@ static void test_hostile_commands(void)
     size_t wl, rwl, pl, n;
     uint8_t w[128], rw[128], plain[128], bad[128], out[512];
     /* local copies: the decoded vector buffers are freed after each session */
-    uint8_t *v = jhex(e, "command_wrapped_level_33", &wl);
+    uint8_t *v = check_jhex(e, "command_wrapped_level_33", &wl);
     REQUIRE(wl <= sizeof w);
     memcpy(w, v, wl);
-    v = jhex(e, "response_wrapped_level_33", &rwl);
+    v = check_jhex(e, "response_wrapped_level_33", &rwl);
     REQUIRE(rwl <= sizeof rw);
     memcpy(rw, v, rwl);
-    v = jhex(e, "command_plain", &pl);
+    v = check_jhex(e, "command_plain", &pl);
     REQUIRE(pl <= sizeof plain);
     memcpy(plain, v, pl);
-    free_all();
+    check_free_all();
     for (size_t bit = 0; bit < 8 * wl; bit++) {
         pair p;
         REQUIRE(neg_pair(&p));
@@ -979,7 +946,7 @@ static void test_hostile_commands(void)
         bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         CHECK(card_unwrap(&p, bad, wl, out, &n) != SEAM_OK);
         pair_clear(&p);
-        free_all();
+        check_free_all();
     }
     for (size_t len = 0; len < wl; len++) {
         pair p;
@@ -988,7 +955,7 @@ static void test_hostile_commands(void)
         if (len > 4) bad[4] = (uint8_t)(len - 5); /* keep it a well-formed APDU */
         CHECK(card_unwrap(&p, bad, len, out, &n) != SEAM_OK);
         pair_clear(&p);
-        free_all();
+        check_free_all();
     }
     for (int k = 0; k < 500; k++) {
         pair p;
@@ -1011,9 +978,9 @@ static void test_hostile_commands(void)
         err = scp03_unwrap_response(&p.host, bad, rwl, out, sizeof out, &n);
         if (err == SEAM_OK) CHECK_EQ(n, 2); /* the flip hit the SW and made it an error */
         pair_clear(&p);
-        free_all();
+        check_free_all();
     }
-    free_all();
+    check_free_all();
 }
 
 int main(void)

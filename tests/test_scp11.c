@@ -28,49 +28,13 @@
 #include "seam/scp11.h"
 #include "seam/tlv.h"
 
-/* ---- vector file access; every decoded buffer is freed at the end of each test ---- */
+/* ---- vector file access (tests/check.h); buffers are freed at the end of each test ---- */
 
 static json_t *vectors;
-static void *allocs[256];
-static size_t n_allocs;
-
-static void *keep(void *p)
-{
-    if (n_allocs == SEAM_ARRAY_LEN(allocs)) abort();
-    allocs[n_allocs++] = p;
-    return p;
-}
-
-static void free_all(void)
-{
-    while (n_allocs)
-        free(allocs[--n_allocs]);
-}
-
-static json_t *jobj(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    if (!v) {
-        fprintf(stderr, "vector field %s missing\n", key);
-        abort();
-    }
-    return v;
-}
-
-static uint8_t *jhex(json_t *o, const char *key, size_t *len)
-{
-    json_t *v = jobj(o, key);
-    if (!json_is_string(v)) abort();
-    size_t n;
-    uint8_t *p = keep(check_hex(json_string_value(v), &n));
-    if (len) *len = n;
-    return p;
-}
-
 static uint8_t jbyte(json_t *o, const char *key)
 {
     size_t n;
-    uint8_t *p = jhex(o, key, &n);
+    uint8_t *p = check_jhex(o, key, &n);
     if (n != 1) abort();
     return p[0];
 }
@@ -100,31 +64,31 @@ typedef struct {
 static void vec_load(vec *x, const variant_desc *d)
 {
     memset(x, 0, sizeof *x);
-    x->v = jobj(vectors, d->section);
-    x->sd = jobj(x->v, "security_domain");
-    x->oce = jobj(x->v, "off_card_entity");
-    json_t *apdus = jobj(x->v, "apdus");
-    x->cmd = jobj(apdus,
-                  d->variant == SCP11_VARIANT_B ? "internal_authenticate" : "mutual_authenticate");
-    x->ka = jobj(x->v, "key_agreement");
-    x->sm = jobj(x->v, "secure_messaging");
-    json_t *st = jobj(vectors, "oce_static");
+    x->v = check_jobj(vectors, d->section);
+    x->sd = check_jobj(x->v, "security_domain");
+    x->oce = check_jobj(x->v, "off_card_entity");
+    json_t *apdus = check_jobj(x->v, "apdus");
+    x->cmd = check_jobj(apdus, d->variant == SCP11_VARIANT_B ? "internal_authenticate"
+                                                             : "mutual_authenticate");
+    x->ka = check_jobj(x->v, "key_agreement");
+    x->sm = check_jobj(x->v, "secure_messaging");
+    json_t *st = check_jobj(vectors, "oce_static");
     x->p.variant = d->variant;
     x->p.key_usage = jbyte(x->cmd, "key_usage_qualifier_95");
     x->p.key_type = jbyte(x->cmd, "key_type_80");
     x->p.key_len = jbyte(x->cmd, "session_key_length_81");
     x->kvn = jbyte(x->cmd, "p1_key_version_number");
     x->kid = jbyte(x->cmd, "p2_key_identifier");
-    x->sk_sd = jhex(x->sd, "sk_sd_ecka", NULL);
-    x->pk_sd = jhex(x->sd, "pk_sd_ecka", NULL);
-    x->esk_sd = jhex(x->sd, "esk_sd_ecka", NULL);
-    x->epk_sd = jhex(x->sd, "epk_sd_ecka", NULL);
-    x->esk_oce = jhex(x->oce, "esk_oce_ecka", NULL);
-    x->epk_oce = jhex(x->oce, "epk_oce_ecka", NULL);
-    x->sk_oce = jhex(st, "sk_oce_ecka", NULL);
-    x->pk_oce = jhex(st, "pk_oce_ecka", NULL);
-    x->data = jhex(x->cmd, "data", &x->data_len);
-    x->resp = jhex(x->cmd, "response", &x->resp_len);
+    x->sk_sd = check_jhex(x->sd, "sk_sd_ecka", NULL);
+    x->pk_sd = check_jhex(x->sd, "pk_sd_ecka", NULL);
+    x->esk_sd = check_jhex(x->sd, "esk_sd_ecka", NULL);
+    x->epk_sd = check_jhex(x->sd, "epk_sd_ecka", NULL);
+    x->esk_oce = check_jhex(x->oce, "esk_oce_ecka", NULL);
+    x->epk_oce = check_jhex(x->oce, "epk_oce_ecka", NULL);
+    x->sk_oce = check_jhex(st, "sk_oce_ecka", NULL);
+    x->pk_oce = check_jhex(st, "pk_oce_ecka", NULL);
+    x->data = check_jhex(x->cmd, "data", &x->data_len);
+    x->resp = check_jhex(x->cmd, "response", &x->resp_len);
 }
 
 /* The X9.63 KDF, the split into five keys, and the receipt over the key agreement data. */
@@ -133,8 +97,9 @@ static void check_kdf(const variant_desc *d)
     vec x;
     vec_load(&x, d);
     size_t zlen, ilen, olen, n;
-    uint8_t *z = jhex(x.ka, "kdf_z", &zlen), *info = jhex(x.ka, "kdf_shared_info", &ilen);
-    uint8_t *want = jhex(x.ka, "kdf_output", &olen);
+    uint8_t *z = check_jhex(x.ka, "kdf_z", &zlen),
+            *info = check_jhex(x.ka, "kdf_shared_info", &ilen);
+    uint8_t *want = check_jhex(x.ka, "kdf_output", &olen);
     uint8_t out[160];
     REQUIRE(olen <= sizeof out);
     CHECK_EQ(scp11_x963_kdf(z, zlen, info, ilen, out, olen), SEAM_OK);
@@ -144,28 +109,28 @@ static void check_kdf(const variant_desc *d)
     CHECK_MEM(out, want, 17);
 
     scp11_keys k;
-    uint8_t *see = jhex(x.ka, "sh_see", &n), *ses = jhex(x.ka, "sh_ses", NULL);
+    uint8_t *see = check_jhex(x.ka, "sh_see", &n), *ses = check_jhex(x.ka, "sh_ses", NULL);
     REQUIRE(n == 32);
     CHECK_EQ(scp11_derive_keys(&x.p, see, ses, &k), SEAM_OK);
     CHECK_EQ(k.key_len, 16);
-    CHECK_MEM(k.receipt_key, jhex(x.ka, "receipt_key", NULL), 16);
-    CHECK_MEM(k.s_enc, jhex(x.ka, "s_enc", NULL), 16);
-    CHECK_MEM(k.s_mac, jhex(x.ka, "s_mac", NULL), 16);
-    CHECK_MEM(k.s_rmac, jhex(x.ka, "s_rmac", NULL), 16);
-    CHECK_MEM(k.s_dek, jhex(x.ka, "s_dek", NULL), 16);
+    CHECK_MEM(k.receipt_key, check_jhex(x.ka, "receipt_key", NULL), 16);
+    CHECK_MEM(k.s_enc, check_jhex(x.ka, "s_enc", NULL), 16);
+    CHECK_MEM(k.s_mac, check_jhex(x.ka, "s_mac", NULL), 16);
+    CHECK_MEM(k.s_rmac, check_jhex(x.ka, "s_rmac", NULL), 16);
+    CHECK_MEM(k.s_dek, check_jhex(x.ka, "s_dek", NULL), 16);
 
     /* Receipt input: command data || the response's 5F49 TLV (the key agreement data). */
     size_t kad_len;
-    uint8_t *kad = jhex(x.ka, "key_agreement_data", &kad_len);
+    uint8_t *kad = check_jhex(x.ka, "key_agreement_data", &kad_len);
     REQUIRE(kad_len == x.data_len + 68);
     CHECK_MEM(kad, x.data, x.data_len);
     CHECK_MEM(kad + x.data_len, x.resp, 68);
     uint8_t receipt[16];
     CHECK_EQ(scp11_receipt(&k, x.data, x.data_len, x.resp, 68, receipt), SEAM_OK);
-    CHECK_MEM(receipt, jhex(x.ka, "receipt", NULL), 16);
-    CHECK_MEM(receipt, jhex(x.sm, "initial_mac_chaining_value", NULL), 16);
+    CHECK_MEM(receipt, check_jhex(x.ka, "receipt", NULL), 16);
+    CHECK_MEM(receipt, check_jhex(x.sm, "initial_mac_chaining_value", NULL), 16);
     scp11_keys_clear(&k);
-    free_all();
+    check_free_all();
 }
 
 /* ShSee and ShSes computed from each side as the vector's "computed_as" notes say. */
@@ -173,7 +138,7 @@ static void check_ecdh(const variant_desc *d)
 {
     vec x;
     vec_load(&x, d);
-    uint8_t *see = jhex(x.ka, "sh_see", NULL), *ses = jhex(x.ka, "sh_ses", NULL);
+    uint8_t *see = check_jhex(x.ka, "sh_see", NULL), *ses = check_jhex(x.ka, "sh_ses", NULL);
     uint8_t out[32];
     bool b = d->variant == SCP11_VARIANT_B, c = d->variant == SCP11_VARIANT_C;
     if (c) { /* the card's "ephemeral" key is its static one */
@@ -188,17 +153,17 @@ static void check_ecdh(const variant_desc *d)
     CHECK_MEM(out, ses, 32);
     CHECK_EQ(cr_p256_ecdh(x.sk_sd, b ? x.epk_oce : x.pk_oce, 65, out), SEAM_OK);
     CHECK_MEM(out, ses, 32);
-    free_all();
+    check_free_all();
 }
 
 /* The first command and response after the handshake, from both sessions. */
 static void check_secure_messaging(vec *x, scp03_session *host, scp03_session *card)
 {
     size_t plen, wlen, rplen, rwlen;
-    uint8_t *plain = jhex(x->sm, "command_plain", &plen);
-    uint8_t *wrapped = jhex(x->sm, "command_wrapped_level_33", &wlen);
-    uint8_t *rplain = jhex(x->sm, "response_plain", &rplen);
-    uint8_t *rwrapped = jhex(x->sm, "response_wrapped_level_33", &rwlen);
+    uint8_t *plain = check_jhex(x->sm, "command_plain", &plen);
+    uint8_t *wrapped = check_jhex(x->sm, "command_wrapped_level_33", &wlen);
+    uint8_t *rplain = check_jhex(x->sm, "response_plain", &rplen);
+    uint8_t *rwrapped = check_jhex(x->sm, "response_wrapped_level_33", &rwlen);
     apdu_cmd cmd, wcmd;
     uint8_t out[512], data[512];
     size_t n;
@@ -206,8 +171,8 @@ static void check_secure_messaging(vec *x, scp03_session *host, scp03_session *c
     CHECK_EQ(scp03_wrap_command(host, &cmd, false, out, sizeof out, &n), SEAM_OK);
     CHECK_EQ(n, wlen);
     CHECK_MEM(out, wrapped, wlen);
-    CHECK_EQ(host->counter, json_integer_value(jobj(x->sm, "encryption_counter")));
-    CHECK_MEM(host->mac_chain, jhex(x->sm, "mac_chaining_value_after_command", NULL), 16);
+    CHECK_EQ(host->counter, json_integer_value(check_jobj(x->sm, "encryption_counter")));
+    CHECK_MEM(host->mac_chain, check_jhex(x->sm, "mac_chaining_value_after_command", NULL), 16);
 
     REQUIRE(apdu_parse(wrapped, wlen, &wcmd) == SEAM_OK);
     CHECK_EQ(scp03_unwrap_command(card, &wcmd, data, sizeof data, &n), SEAM_OK);
@@ -236,8 +201,8 @@ static void check_handshake(const variant_desc *d)
     scp03_session host = {0}, card = {0};
     uint8_t apdu[SCP11_CMD_APDU_LEN], resp[SCP11_RESP_DATA_LEN], dek_h[32], dek_c[32];
     size_t n, alen;
-    uint8_t *want_apdu = jhex(x.cmd, "apdu", &alen);
-    uint8_t *s_dek = jhex(x.ka, "s_dek", NULL);
+    uint8_t *want_apdu = check_jhex(x.cmd, "apdu", &alen);
+    uint8_t *s_dek = check_jhex(x.ka, "s_dek", NULL);
 
     REQUIRE(scp11_host_begin(&h, &x.p, x.esk_oce) == SEAM_OK);
     CHECK_MEM(h.epk_oce, x.epk_oce, 65);
@@ -268,13 +233,13 @@ static void check_handshake(const variant_desc *d)
     CHECK_MEM(dek_h, s_dek, 16);
     CHECK(host.authenticated);
     CHECK_EQ(host.level, jbyte(x.sm, "security_level"));
-    CHECK_MEM(host.mac_chain, jhex(x.ka, "receipt", NULL), 16);
+    CHECK_MEM(host.mac_chain, check_jhex(x.ka, "receipt", NULL), 16);
     check_secure_messaging(&x, &host, &card);
 
     scp03_session_clear(&host);
     scp03_session_clear(&card);
     scp11_host_clear(&h);
-    free_all();
+    check_free_all();
 }
 
 static void test_kdf_scp11b(void)
@@ -328,7 +293,7 @@ static void test_scp11c_offline(void)
     CHECK_EQ(scp11_host_offline(&h, x.pk_sd, x.sk_oce, &host, dek, resp, sizeof resp, &n), SEAM_OK);
     CHECK_EQ(n + 2, x.resp_len);
     CHECK_MEM(resp, x.resp, n);
-    CHECK_MEM(dek, jhex(x.ka, "s_dek", NULL), 16);
+    CHECK_MEM(dek, check_jhex(x.ka, "s_dek", NULL), 16);
     CHECK_EQ(scp11_card_authenticate(SCP11_VARIANT_C, h.cmd_data, sizeof h.cmd_data, x.sk_sd,
                                      x.pk_oce, NULL, resp, sizeof resp, &n, &card, cdek, NULL),
              SEAM_OK);
@@ -342,7 +307,7 @@ static void test_scp11c_offline(void)
     scp03_session_clear(&host);
     scp03_session_clear(&card);
     scp11_host_clear(&h);
-    free_all();
+    check_free_all();
 }
 
 /* scp03_session_from_keys with the SCP11b vector's keys gives the vector's wrapped command. */
@@ -350,8 +315,8 @@ static void test_session_from_keys(void)
 {
     vec x;
     vec_load(&x, &variants[0]);
-    uint8_t *enc = jhex(x.ka, "s_enc", NULL), *mac = jhex(x.ka, "s_mac", NULL);
-    uint8_t *rmac = jhex(x.ka, "s_rmac", NULL), *rc = jhex(x.ka, "receipt", NULL);
+    uint8_t *enc = check_jhex(x.ka, "s_enc", NULL), *mac = check_jhex(x.ka, "s_mac", NULL);
+    uint8_t *rmac = check_jhex(x.ka, "s_rmac", NULL), *rc = check_jhex(x.ka, "receipt", NULL);
     scp03_session host = {0}, card = {0};
     uint8_t i = SCP03_I_RMAC | SCP03_I_RENC;
     CHECK_EQ(scp03_session_from_keys(&host, enc, mac, rmac, 16, rc, 0x33, i), SEAM_OK);
@@ -366,20 +331,21 @@ static void test_session_from_keys(void)
         vec y;
         vec_load(&y, &variants[vi]);
         size_t wlen, plen, n;
-        uint8_t *w = jhex(y.sm, "command_wrapped_as_sent_by_yubikit", &wlen);
-        uint8_t *plain = jhex(y.sm, "command_plain", &plen);
+        uint8_t *w = check_jhex(y.sm, "command_wrapped_as_sent_by_yubikit", &wlen);
+        uint8_t *plain = check_jhex(y.sm, "command_plain", &plen);
         apdu_cmd wc, pc;
         uint8_t data[64];
         REQUIRE(apdu_parse(w, wlen, &wc) == SEAM_OK);
         REQUIRE(apdu_parse(plain, plen, &pc) == SEAM_OK);
-        CHECK_EQ(scp03_session_from_keys(&card, jhex(y.ka, "s_enc", NULL),
-                                         jhex(y.ka, "s_mac", NULL), jhex(y.ka, "s_rmac", NULL), 16,
-                                         jhex(y.ka, "receipt", NULL), 0x33, i),
+        CHECK_EQ(scp03_session_from_keys(&card, check_jhex(y.ka, "s_enc", NULL),
+                                         check_jhex(y.ka, "s_mac", NULL),
+                                         check_jhex(y.ka, "s_rmac", NULL), 16,
+                                         check_jhex(y.ka, "receipt", NULL), 0x33, i),
                  SEAM_OK);
         CHECK_EQ(scp03_unwrap_command(&card, &wc, data, sizeof data, &n), SEAM_OK);
         CHECK_EQ(n, pc.lc);
         CHECK_MEM(data, pc.data, pc.lc);
-        CHECK_MEM(card.mac_chain, jhex(y.sm, "mac_chaining_value_after_command", NULL), 16);
+        CHECK_MEM(card.mac_chain, check_jhex(y.sm, "mac_chaining_value_after_command", NULL), 16);
     }
 
     /* Level rules as EXTERNAL AUTHENTICATE's; the session is left cleared. */
@@ -395,7 +361,7 @@ static void test_session_from_keys(void)
     CHECK_EQ(host.ch_len, 16);
     scp03_session_clear(&host);
     scp03_session_clear(&card);
-    free_all();
+    check_free_all();
 }
 
 /* ---- negative tests ---- */
@@ -516,7 +482,7 @@ static void test_card_hostile_data(void)
     };
     for (size_t i = 0; i < SEAM_ARRAY_LEN(crts); i++) {
         size_t clen;
-        uint8_t *crt = keep(check_hex(crts[i][0], &clen));
+        uint8_t *crt = check_keep(check_hex(crts[i][0], &clen));
         memcpy(d, crt, clen);
         memcpy(d + clen, x.data + 15, 68);
         seam_err want = strcmp(crts[i][1], "format") == 0 ? SEAM_E_FORMAT : SEAM_E_UNSUPPORTED;
@@ -524,7 +490,7 @@ static void test_card_hostile_data(void)
         if (got != want) fprintf(stderr, "  crt case %zu\n", i);
         CHECK_EQ(got, want);
     }
-    free_all();
+    check_free_all();
 }
 
 /* Arguments that do not fit the variant are the caller's bug. */
@@ -555,7 +521,7 @@ static void test_card_arguments(void)
              SEAM_E_ARG);
     CHECK_EQ(n, 0);
     CHECK(!s.authenticated);
-    free_all();
+    check_free_all();
 }
 
 static seam_err host_b(const vec *x, const uint8_t *resp, size_t len)
@@ -626,7 +592,7 @@ static void test_host_hostile_response(void)
     CHECK_EQ(scp11_host_finish(&h, x.pk_oce, NULL, x.resp, len, &s, NULL), SEAM_E_AUTH);
     CHECK(!s.authenticated);
     scp11_host_clear(&h);
-    free_all();
+    check_free_all();
 }
 
 /* The host refuses parameters it cannot use, and the KDF its bad arguments. */
@@ -661,7 +627,7 @@ static void test_host_parameters(void)
 
     CHECK_EQ(scp11_x963_kdf(NULL, 0, NULL, 0, out, 16), SEAM_E_ARG);
     CHECK_EQ(scp11_x963_kdf(zero, 32, NULL, 0, out, 0), SEAM_E_ARG);
-    free_all();
+    check_free_all();
 }
 
 /* ---- round trips ---- */
