@@ -15,6 +15,7 @@
 
 #define SE_MAX_CHANNELS 20
 #define SE_DEFAULT_AUTH_TRY_LIMIT 10
+#define SE_DEFAULT_MAX_STEPS 100000000u
 
 typedef struct se se;
 
@@ -28,6 +29,9 @@ typedef struct {
                                 0 = default. R-MAC and R-ENC are always offered; S16 when the
                                 host sends a 16-byte challenge. */
     bool quiet;              /* do not print the test-key notice on stderr */
+    uint32_t max_steps;      /* Java Card bytecodes one APDU may run before the applet is
+                                stopped (SW 6F00 family, see docs/card.md);
+                                0 = SE_DEFAULT_MAX_STEPS */
 } se_config;
 
 /* Powers the SE up. A fresh medium is personalised with the well-known test key set

@@ -85,6 +85,13 @@ typedef struct {
     uint8_t aid[16];
     uint8_t priv[3];
     uint8_t sd_id[4]; /* associated security domain (its registry entry id), big-endian */
+    /* Java Card content (zero for security domains):
+     *   LOAD_FILE: obj_id = the runtime's package object (src/se/jcvm/jcvm.h);
+     *   APP:       elf_id = its load file's registry entry, obj_id = the applet instance
+     *              (a Java object), module = the applet's index in the load file's APPLETS. */
+    uint8_t elf_id[4];
+    uint8_t obj_id[4];
+    uint8_t module;
 } se_reg_rec;
 
 /* An SCP03 key set: ENC (key id 1), MAC (2), DEK (3), all AES of one length. */
@@ -179,6 +186,8 @@ struct se {
      * scp11_sd_set_next_ephemeral). */
     bool next_esk_set;
     uint8_t next_esk[32];
+    struct jcvm *vm;                     /* the Java Card runtime (src/se/jcvm/jcvm.h) */
+    uint32_t max_steps;                  /* bytecode budget per APDU (se_config.max_steps) */
     store_id card_id;                    /* the card record */
     store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
