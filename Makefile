@@ -30,6 +30,7 @@ demo: build
 
 bench: build
 	@$(BUILD)/bench_scp03
+	@$(BUILD)/bench_jcvm
 
 # Long fuzzing: every target under fuzz/ with libFuzzer for FUZZ_SECONDS each.
 fuzz: deps

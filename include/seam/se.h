@@ -12,6 +12,7 @@
 
 #include "seam/base.h"
 #include "seam/store.h"
+#include "seam/transport.h"
 
 #define SE_MAX_CHANNELS 20
 #define SE_DEFAULT_AUTH_TRY_LIMIT 10
@@ -51,5 +52,9 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
 
 /* The store under the SE (tests compare states through it). */
 store *se_store(se *s);
+
+/* The SE as an in-process card for the host library: card_open_fns(&card, &fns) with
+ * fns = se_card_fns(s) gives a seam_card whose commands go straight to se_transmit. */
+seam_card_fns se_card_fns(se *s);
 
 #endif

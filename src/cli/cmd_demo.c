@@ -34,17 +34,6 @@ static bool expect(bool ok, const char *what)
     return ok;
 }
 
-static seam_err se_tx(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
-                      size_t *resp_len)
-{
-    return se_transmit(ctx, cmd, len, resp, cap, resp_len);
-}
-
-static seam_err se_rst(void *ctx, uint8_t *atr, size_t cap, size_t *atr_len)
-{
-    return se_reset(ctx, atr, cap, atr_len);
-}
-
 static void line_hex(const char *label, const uint8_t *p, size_t n)
 {
     printf("   %-22s ", label);
@@ -165,7 +154,7 @@ int cmd_demo(int argc, char **argv)
     seam_err e = store_medium_memory(&m);
     cfg.medium = m;
     if (e == SEAM_OK) e = se_open(&card, &cfg, msg, sizeof msg);
-    seam_card_fns fns = {se_tx, se_rst, card};
+    seam_card_fns fns = se_card_fns(card);
     if (e == SEAM_OK) e = card_open_fns(&sc, &fns);
     if (e == SEAM_OK) e = card_reset(sc, buf, sizeof buf, &n);
     if (!expect(e == SEAM_OK && n >= 2 && buf[0] == 0x3B, "ATR received (direct convention 3B)"))

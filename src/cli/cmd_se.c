@@ -29,7 +29,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "usage: seam se [--store FILE] (--vpcd HOST:PORT | --listen unix:PATH|tcp:HOST:PORT)\n"
-        "               [--try-limit N] [--scp-i 70|60] [--quiet]\n"
+        "               [--try-limit N] [--scp-i 70|60] [--max-steps N] [--quiet]\n"
         "\n"
         "Serves one emulated secure element until SIGINT or SIGTERM (then exits 0).\n"
         "\n"
@@ -44,12 +44,15 @@ static void usage(FILE *f)
         "                   personalisation only; default %u)\n"
         "  --scp-i 70|60    SCP03 i parameter: 70 pseudo-random card challenge (default),\n"
         "                   60 random challenge (first personalisation only)\n"
+        "  --max-steps N    Java Card bytecodes one command may run before the applet is\n"
+        "                   stopped with 6F00 and its transaction aborted (default %u)\n"
         "  --quiet          no notice about the well-known test keys\n"
         "\n"
         "A fresh store is personalised with the well-known GlobalPlatform test keys\n"
         "(404142...4F, KVN FF): never use such a card for anything real.\n"
         "Exit status: 0 after a signal, 1 on a corrupt store or a failure, 2 on a usage error.\n",
-        (unsigned)SE_VPCD_DEFAULT_PORT, (unsigned)SE_DEFAULT_AUTH_TRY_LIMIT);
+        (unsigned)SE_VPCD_DEFAULT_PORT, (unsigned)SE_DEFAULT_AUTH_TRY_LIMIT,
+        (unsigned)SE_DEFAULT_MAX_STEPS);
 }
 
 /* "HOST:PORT", "[V6]:PORT" or "HOST" (the default port). */
@@ -92,7 +95,7 @@ static int open_card(se **out, const se_config *cfg)
 int cmd_se(int argc, char **argv)
 {
     const char *store_path = NULL, *vpcd = NULL, *listen_spec = NULL;
-    unsigned long try_limit = 0;
+    unsigned long try_limit = 0, max_steps = 0;
     bool quiet = false;
     uint8_t scp_i = 0;
     for (int i = 1; i < argc; i++) {
@@ -120,6 +123,15 @@ int cmd_se(int argc, char **argv)
                 scp_i = 0x60;
             else {
                 fprintf(stderr, "seam se: --scp-i wants 70 (pseudo-random challenge) or 60\n");
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--max-steps") && i + 1 < argc) {
+            char *end = NULL;
+            const char *v = argv[++i];
+            max_steps = strtoul(v, &end, 10);
+            if (*v == '-' || *end || max_steps == 0 || max_steps > UINT32_MAX) {
+                fprintf(stderr, "seam se: --max-steps wants a number from 1 to %u\n",
+                        (unsigned)UINT32_MAX);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--quiet")) {
@@ -160,7 +172,8 @@ int cmd_se(int argc, char **argv)
                         "when this process ends\n");
 
     se_config cfg = {
-        .medium = m, .auth_try_limit = (unsigned)try_limit, .scp_i = scp_i, .quiet = quiet};
+        .medium = m, .auth_try_limit = (unsigned)try_limit, .scp_i = scp_i, .quiet = quiet,
+        .max_steps = (uint32_t)max_steps};
     se *s = NULL;
     if (open_card(&s, &cfg) != 0) {
         store_medium_free(m);
