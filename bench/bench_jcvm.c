@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -261,7 +262,7 @@ int main(int argc, char **argv)
             /* tariff: the JVM's result carries the balance after its own number of days; the
              * cost of a day (first 8 hex digits) is what both must agree on */
             size_t cmp = i == 2 ? 8 : strlen(ks[i].jvm_hex);
-            if (strncmp(ks[i].seam_hex, ks[i].jvm_hex, cmp)) {
+            if (strncasecmp(ks[i].seam_hex, ks[i].jvm_hex, cmp)) {
                 fprintf(stderr, "bench_jcvm: %s: seam %s, JVM %s\n", ks[i].name, ks[i].seam_hex,
                         ks[i].jvm_hex);
                 rc = 1;

@@ -28,6 +28,7 @@
 
 #include <stdio.h>
 
+#include "seam/jcl.h"
 #include "seam/scp03.h"
 #include "seam/transport.h"
 
@@ -253,6 +254,106 @@ seam_err gp_delete_key(gp_session *s, uint8_t kvn, uint8_t kid, uint16_t *sw);
 
 /* SET STATUS (§11.10): P1 '80' card life cycle to state (P2). */
 seam_err gp_set_card_status(gp_session *s, uint8_t state, uint16_t *sw);
+
+/* The legacy GET STATUS response format (§11.4.3, P2 '00', the format of GP 2.1.1), for cards that
+ * refuse the tagged one with 6A86. p1 says the layout: for '80', '40', '20' each entry is AID
+ * length, AID, life cycle state, one privilege byte; for '10' that is followed by the number of
+ * executable modules and, for each, its AID length and AID. Appends like gp_parse_status;
+ * SEAM_E_FORMAT on a truncated entry or an AID outside 1..16 bytes; SEAM_E_ARG on another p1. */
+seam_err gp_parse_status_legacy(uint8_t p1, const uint8_t *p, size_t n, gp_status_entry *out,
+                                size_t cap, size_t *count);
+/* gp_get_status with the format chosen: P2 '02' (tagged) first; a card answering 6A86 to it
+ * is asked again with P2 '00' (legacy), continued with P2 '01'. *legacy (may be NULL) says
+ * which format the entries came in. A card that refuses both answers the second 6A86. */
+seam_err gp_get_status_any(gp_session *s, uint8_t p1, gp_status_entry *out, size_t cap,
+                           size_t *count, bool *legacy, uint16_t *sw);
+
+/* ---- card content management (GP CS 2.3.1 §11.5 INSTALL, §11.6 LOAD, §11.2 DELETE) ---- */
+/* INSTALL P1 (§11.5.2.1). */
+#define GP_INSTALL_FOR_LOAD 0x02
+#define GP_INSTALL_FOR_INSTALL 0x04
+#define GP_INSTALL_FOR_MAKE_SELECTABLE 0x08
+#define GP_INSTALL_FOR_INSTALL_SELECTABLE 0x0C
+/* LOAD P1 b8: the last block (§11.6.2.1). DELETE P2 b8: the object and related ones (§11.2.2.2). */
+#define GP_LOAD_LAST_BLOCK 0x80
+#define GP_DELETE_RELATED 0x80
+/* LOAD numbers its blocks in P2: at most 256 of them. */
+#define GP_LOAD_MAX_BLOCKS 256
+
+/* What the host needs from a seam load file (.jcl, include/seam/jcl.h): its package AID (the
+ * Load File AID), version and the applets it declares (the executable module AIDs). */
+typedef struct {
+    uint8_t aid[GP_AID_MAX];
+    uint8_t aid_len;
+    uint8_t major, minor;
+    uint8_t n_applets;
+    uint8_t applet[JCL_MAX_APPLETS][GP_AID_MAX];
+    uint8_t applet_len[JCL_MAX_APPLETS];
+} gp_load_file_info;
+/* Runs the strict load file reader (jcl_parse) over a .jcl and fills info. Errors as
+ * jcl_parse's (SEAM_E_FORMAT: msg says where), SEAM_E_NOMEM. */
+seam_err gp_load_file_info_parse(const uint8_t *jcl, size_t len, gp_load_file_info *info, char *msg,
+                                 size_t msg_cap);
+
+/* Command data builders (pure; for tests and scripts). Each writes the data field to
+ * out[0..*out_len) and returns SEAM_E_ARG for an AID outside 5..16 bytes (an empty SD AID is
+ * allowed for INSTALL [for load]: the card then uses the ISD) and SEAM_E_LENGTH when the field
+ * would not fit out or a short APDU (255 bytes). */
+/* INSTALL [for load] (§11.5.2.3.1): load file AID, SD AID, hash, load parameters
+ * and token, each with its length byte; hash, parameters and token left empty. */
+seam_err gp_install_for_load_data(const uint8_t *elf_aid, size_t elf_len, const uint8_t *sd_aid,
+                                  size_t sd_len, uint8_t *out, size_t cap, size_t *out_len);
+/* INSTALL [for install] (§11.5.2.3.2): load file AID, module AID, application
+ * AID, privileges (1 or 3 bytes), install parameters C9 <params> (params may be empty: C9 00),
+ * empty token. */
+seam_err gp_install_for_install_data(const uint8_t *elf_aid, size_t elf_len,
+                                     const uint8_t *module_aid, size_t module_len,
+                                     const uint8_t *app_aid, size_t app_len, const uint8_t *priv,
+                                     size_t priv_len, const uint8_t *params, size_t params_len,
+                                     uint8_t *out, size_t cap, size_t *out_len);
+/* DELETE (§11.2.2.3): 4F <AID>. */
+seam_err gp_delete_data(const uint8_t *aid, size_t aid_len, uint8_t *out, size_t cap,
+                        size_t *out_len);
+
+/* The LOAD data (§11.6.2.3): C4 <BER length of the Load File Data Block> <the block>, cut
+ * into pieces of block_size bytes; only the first piece carries the C4 header. */
+/* Number of LOAD commands for a Load File Data Block of lfdb_len bytes (0 if block_size is 0
+ * or lfdb_len is 0 or over 0xFFFFFF). */
+size_t gp_load_block_count(size_t lfdb_len, size_t block_size);
+/* Writes LOAD command number index's data field; *last says whether it is the last (P1 80).
+ * SEAM_E_ARG when index is out of range, SEAM_E_LENGTH when cap is too small. */
+seam_err gp_load_block(const uint8_t *lfdb, size_t lfdb_len, size_t block_size, size_t index,
+                       uint8_t *out, size_t cap, size_t *out_len, bool *last);
+/* The largest LOAD data field that still fits a short command APDU once the session wraps it:
+ * 255 without C-MAC; 255 - MAC length with C-MAC; with C-DECRYPTION the largest n whose
+ * padded length (ISO 9797-1 method 2: n + 1 rounded up to 16) plus the MAC is at most 255
+ * (239 for S8, 223 for S16). */
+size_t gp_load_max_block(const gp_session *s);
+
+/* Session commands; each returns SEAM_OK when the card answered, its SW in *sw. */
+/* INSTALL [for load] (80 E6 02 00). */
+seam_err gp_install_for_load(gp_session *s, const uint8_t *elf_aid, size_t elf_len,
+                             const uint8_t *sd_aid, size_t sd_len, uint16_t *sw);
+/* The LOAD sequence (80 E8 P1 P2, P2 = block number from 0, P1 80 on the last). Stops at the
+ * first status word other than 9000; *blocks (may be NULL) gets the number of blocks the card
+ * accepted. block_size 0 = gp_load_max_block(s). SEAM_E_LENGTH when it needs more than
+ * GP_LOAD_MAX_BLOCKS blocks or block_size does not fit the session. */
+seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t block_size,
+                 size_t *blocks, uint16_t *sw);
+/* INSTALL with P1 p1 (GP_INSTALL_FOR_INSTALL_SELECTABLE, GP_INSTALL_FOR_INSTALL) and the data
+ * of gp_install_for_install_data. */
+seam_err gp_install_for_install(gp_session *s, uint8_t p1, const uint8_t *elf_aid, size_t elf_len,
+                                const uint8_t *module_aid, size_t module_len,
+                                const uint8_t *app_aid, size_t app_len, const uint8_t *priv,
+                                size_t priv_len, const uint8_t *params, size_t params_len,
+                                uint16_t *sw);
+/* DELETE (80 E4 00 P2): P2 00, or 80 with related (a load file and its applications). */
+seam_err gp_delete(gp_session *s, const uint8_t *aid, size_t aid_len, bool related, uint16_t *sw);
+
+/* The meaning of a status word as the answer to a card content command (ins E6, E8, E4, F2;
+ * the per-command status word tables of GP CS 2.3.1 §11.5.3.2, §11.6.3.2, §11.2.3.2, §11.4.3),
+ * falling back to gp_sw_str. */
+const char *gp_content_sw_str(uint8_t ins, uint16_t sw);
 
 /* Upper-case hex of n bytes to f. */
 void gp_print_hex(FILE *f, const uint8_t *p, size_t n);

@@ -1,8 +1,9 @@
 /*
  * `seam gp`: GlobalPlatform card management from the command line, in the manner of
- * GlobalPlatformPro's `gp`: card information, the registry listing, PUT KEY / DELETE KEY and
- * the card life cycle (GP CS 2.3.1 §11), over SCP03 (Amendment D) with the host library
- * (include/seam/gpclient.h).
+ * GlobalPlatformPro's `gp`: card information, the registry listing, card content management
+ * (load, install, delete of seam load files: GP CS 2.3.1 §11.5, §11.6, §11.2), PUT KEY /
+ * DELETE KEY and the card life cycle (GP CS 2.3.1 §11), over SCP03 (Amendment D) with the host
+ * library (include/seam/gpclient.h).
  *
  * The card is reached in process (--store FILE: the SE runs inside this process on that
  * image), over a socket to `seam se --listen` (--connect), or through PC/SC (--reader, or the
@@ -21,6 +22,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "seam/jcl.h"
 #include "seam/gpclient.h"
 #include "seam/se.h"
 #include "seam/sw.h"
@@ -58,7 +60,18 @@ static void usage(FILE *f)
            "  info                  ATR, CPLC, card recognition data, key information, IIN, CIN\n"
            "                        (no authentication)\n"
            "  list                  authenticate and list the ISD, applications, security\n"
-           "                        domains and load files\n"
+           "                        domains and load files (with their modules)\n"
+           "  load FILE.jcl [--sd AID] [--block N]\n"
+           "                        INSTALL [for load] and LOAD of a seam load file into the\n"
+           "                        security domain AID (default the ISD), in LOAD blocks of N\n"
+           "                        bytes (default: the largest that fits a short APDU)\n"
+           "  install FILE.jcl [--applet AID] [--create AID] [--params HEX] [--privs HEX]\n"
+           "                        load, then INSTALL [for install and make selectable] of each\n"
+           "                        applet of the file (or only --applet) as instance --create\n"
+           "                        (default: the applet's AID), with privileges --privs (1 or\n"
+           "                        3 bytes, default 00) and install parameters C9 --params\n"
+           "  delete AID [--deps]   DELETE an application or load file; --deps deletes a load\n"
+           "                        file together with its applications\n"
            "  put-key --new-kvn N (--new-key HEX | --new-enc HEX --new-mac HEX --new-dek HEX)\n"
            "          [--replace KVN]   add an AES key set (or replace the set KVN)\n"
            "  delete-key --del-kvn N    delete a key set\n"
@@ -70,6 +83,8 @@ static void usage(FILE *f)
            "examples:\n"
            "  seam gp --store card.img info\n"
            "  seam gp --store card.img list\n"
+           "  seam gp --store card.img install build/applets/echo.jcl\n"
+           "  seam gp --store card.img delete F07365616D01 --deps\n"
            "  seam gp --store card.img put-key --new-kvn 0x30 --new-key "
            "00112233445566778899AABBCCDDEEFF\n"
            "  seam gp --store card.img --kvn 0x30 --key 00112233445566778899AABBCCDDEEFF list\n");
@@ -79,11 +94,12 @@ typedef struct {
     const char *store, *connect, *reader;
     const char *key, *key_enc, *key_mac, *key_dek;
     const char *new_key, *new_enc, *new_mac, *new_dek;
+    const char *sd, *applet, *create, *params, *privs; /* load, install */
     long kvn, new_kvn, replace, del_kvn;
-    long sec, channel;
-    bool s16, verbose;
+    long sec, channel, block;
+    bool s16, verbose, deps;
     const char *command;
-    const char *arg; /* set-status STATE */
+    const char *arg; /* set-status STATE, load/install FILE, delete AID */
 } gp_opts;
 
 /* Parses "N" or "0xN" in [lo, hi]; -1 if not. */
@@ -126,7 +142,9 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--key-enc", offsetof(gp_opts, key_enc)}, {"--key-mac", offsetof(gp_opts, key_mac)},
         {"--key-dek", offsetof(gp_opts, key_dek)}, {"--new-key", offsetof(gp_opts, new_key)},
         {"--new-enc", offsetof(gp_opts, new_enc)}, {"--new-mac", offsetof(gp_opts, new_mac)},
-        {"--new-dek", offsetof(gp_opts, new_dek)},
+        {"--new-dek", offsetof(gp_opts, new_dek)}, {"--sd", offsetof(gp_opts, sd)},
+        {"--applet", offsetof(gp_opts, applet)},   {"--create", offsetof(gp_opts, create)},
+        {"--params", offsetof(gp_opts, params)},   {"--privs", offsetof(gp_opts, privs)},
     };
     static const struct {
         const char *name;
@@ -139,6 +157,7 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--del-kvn", offsetof(gp_opts, del_kvn), 1, 255},
         {"--sec", offsetof(gp_opts, sec), 0, 255},
         {"--channel", offsetof(gp_opts, channel), 0, 19},
+        {"--block", offsetof(gp_opts, block), 1, 255},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -152,6 +171,10 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         }
         if (!strcmp(a, "--s16")) {
             o->s16 = true;
+            continue;
+        }
+        if (!strcmp(a, "--deps")) {
+            o->deps = true;
             continue;
         }
         bool done = false;
@@ -452,35 +475,351 @@ static int cmd_info(gp_conn *c)
     return 0;
 }
 
+static void print_content_failure(const char *what, uint8_t ins, uint16_t sw)
+{
+    fprintf(stderr, "seam gp: %s: the card answered %04X (%s)\n", what, sw,
+            gp_content_sw_str(ins, sw));
+}
+
+/* The registry the way GlobalPlatformPro lists it: the ISD, then applications and security
+ * domains (P1 40), then load files with their modules (P1 10; P1 20 when the card refuses 10).
+ * gp_get_status itself falls back to the legacy format when the tagged one is refused. */
 static int cmd_list(gp_session *s)
 {
     static const uint8_t kinds[] = {GP_STATUS_ISD, GP_STATUS_APPS, GP_STATUS_LOAD_FILES_MODULES};
-    gp_status_entry *e = calloc(64, sizeof *e);
-    if (!e) return 1;
+    enum { LIST_MAX = 256 };
+    gp_status_entry *e = calloc(LIST_MAX, sizeof *e);
+    if (!e) {
+        fprintf(stderr, "seam gp: out of memory\n");
+        return 1;
+    }
     int rc = 0;
     for (size_t i = 0; i < sizeof kinds; i++) {
         size_t n = 0;
         uint16_t sw = 0;
         uint8_t kind = kinds[i];
-        seam_err err = gp_get_status(s, kind, e, 64, &n, &sw);
+        seam_err err = gp_get_status(s, kind, e, LIST_MAX, &n, &sw);
         if (err == SEAM_OK && kind == GP_STATUS_LOAD_FILES_MODULES && sw == SW_INCORRECT_P1P2) {
             kind = GP_STATUS_LOAD_FILES; /* the card lists load files without modules */
-            err = gp_get_status(s, kind, e, 64, &n, &sw);
+            err = gp_get_status(s, kind, e, LIST_MAX, &n, &sw);
         }
         if (err != SEAM_OK) {
-            fprintf(stderr, "seam gp: GET STATUS %02X failed: %s\n", kind, seam_strerror(err));
+            fprintf(stderr, "seam gp: GET STATUS %02X failed: %s%s\n", kind, seam_strerror(err),
+                    err == SEAM_E_FULL ? " (more than 256 entries)" : "");
             rc = 1;
             break;
         }
         if (sw != SW_NO_ERROR && sw != SW_REFERENCED_DATA_NOT_FOUND) {
-            print_sw_failure("GET STATUS", sw);
+            char what[32];
+            snprintf(what, sizeof what, "GET STATUS %02X", kind);
+            print_content_failure(what, 0xF2, sw);
             rc = 1;
             break;
         }
-        gp_print_status(stdout, kind, e, n);
+        for (size_t k = 0; k < n; k++) {
+            gp_print_status(stdout, kind, &e[k], 1);
+            printf("\n");
+        }
     }
     free(e);
     return rc;
+}
+
+/* ---- card content management: load, install, delete ---- */
+/* LOAD carries at most GP_LOAD_MAX_BLOCKS blocks of at most 255 bytes, header included. */
+#define LOAD_FILE_MAX (GP_LOAD_MAX_BLOCKS * 255)
+
+/* What load, install and delete need, all checked before the card is touched. */
+typedef struct {
+    uint8_t *file; /* the .jcl: the Load File Data Block */
+    size_t file_len;
+    gp_load_file_info info;
+    uint8_t sd[GP_AID_MAX];
+    size_t sd_len;
+    uint8_t only[GP_AID_MAX];                /* --applet */
+    const uint8_t *applets[JCL_MAX_APPLETS]; /* the modules to install */
+    size_t applet_len[JCL_MAX_APPLETS];
+    size_t n_applets;
+    uint8_t create[GP_AID_MAX];
+    size_t create_len; /* 0: the module AID is the instance AID */
+    uint8_t params[255];
+    size_t params_len;
+    uint8_t privs[3];
+    size_t privs_len;
+    uint8_t aid[GP_AID_MAX]; /* delete */
+    size_t aid_len;
+} content_args;
+
+static void aid_str(const uint8_t *aid, size_t len, char out[2 * GP_AID_MAX + 1])
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < len && i < GP_AID_MAX; i++)
+        snprintf(out + 2 * i, 3, "%02X", aid[i]);
+}
+
+static bool parse_aid(const char *hex, const char *what, uint8_t out[GP_AID_MAX], size_t *len)
+{
+    if (seam_hex_decode(hex, out, GP_AID_MAX, len) == SEAM_OK && *len >= 5 && *len <= GP_AID_MAX)
+        return true;
+    bad_usage("%s '%s': expected an AID of 5 to 16 bytes in hex (10 to 32 digits)", what, hex);
+    return false;
+}
+
+/* Reads the whole file; 0 or the exit status (with a message). */
+static int read_load_file(const char *path, content_args *ca)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr,
+                "seam gp: cannot open %s: %s (give the path of a .jcl load file, e.g. "
+                "build/applets/echo.jcl)\n",
+                path, strerror(errno));
+        return 2;
+    }
+    ca->file = malloc(LOAD_FILE_MAX + 1);
+    if (!ca->file) {
+        fclose(f);
+        fprintf(stderr, "seam gp: out of memory\n");
+        return 1;
+    }
+    ca->file_len = fread(ca->file, 1, LOAD_FILE_MAX + 1, f);
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        fprintf(stderr, "seam gp: cannot read %s\n", path);
+        return 2;
+    }
+    if (ca->file_len > LOAD_FILE_MAX) {
+        fprintf(stderr,
+                "seam gp: %s is larger than LOAD can carry (%u blocks of at most 255 bytes)\n",
+                path, GP_LOAD_MAX_BLOCKS);
+        return 2;
+    }
+    char msg[256];
+    seam_err e = gp_load_file_info_parse(ca->file, ca->file_len, &ca->info, msg, sizeof msg);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: %s is not a valid seam load file: %s%s%s\n", path,
+                seam_strerror(e), msg[0] ? ": " : "", msg);
+        return 2;
+    }
+    return 0;
+}
+
+/* Checks the arguments of load, install and delete; 0 or the exit status. */
+static int content_prepare(const gp_opts *o, content_args *ca)
+{
+    memset(ca, 0, sizeof *ca);
+    bool load = !strcmp(o->command, "load"), install = !strcmp(o->command, "install");
+    bool del = !strcmp(o->command, "delete");
+    if ((o->sd || o->block) && !load && !install)
+        return bad_usage("%s", "--sd and --block go with load and install");
+    if ((o->applet || o->create || o->params || o->privs) && !install)
+        return bad_usage("%s", "--applet, --create, --params and --privs go with install");
+    if (o->deps && !del) return bad_usage("%s", "--deps goes with delete");
+    if (del) {
+        if (!o->arg) return bad_usage("%s", "delete needs the AID of an application or load file");
+        return parse_aid(o->arg, "delete", ca->aid, &ca->aid_len) ? 0 : 2;
+    }
+    if (!load && !install) return 0;
+    if (!o->arg) return bad_usage("%s needs a load file (FILE.jcl)", o->command);
+    ca->sd_len = GP_ISD_AID_LEN;
+    memcpy(ca->sd, GP_ISD_AID, GP_ISD_AID_LEN);
+    if (o->sd && !parse_aid(o->sd, "--sd", ca->sd, &ca->sd_len)) return 2;
+    int rc = read_load_file(o->arg, ca);
+    if (rc || load) return rc;
+
+    /* install: which modules, as which instances, with what. */
+    if (o->applet) {
+        uint8_t *one = ca->only;
+        size_t len = 0;
+        if (!parse_aid(o->applet, "--applet", one, &len)) return 2;
+        bool found = false;
+        for (size_t i = 0; i < ca->info.n_applets; i++)
+            found |= ca->info.applet_len[i] == len && !memcmp(ca->info.applet[i], one, len);
+        if (!found) {
+            char a[33];
+            aid_str(one, len, a);
+            fprintf(stderr, "seam gp: %s declares no applet %s; its applets are:", o->arg, a);
+            for (size_t i = 0; i < ca->info.n_applets; i++) {
+                aid_str(ca->info.applet[i], ca->info.applet_len[i], a);
+                fprintf(stderr, " %s", a);
+            }
+            fprintf(stderr, "%s\n", ca->info.n_applets ? "" : " (none)");
+            return 2;
+        }
+        ca->applets[0] = one;
+        ca->applet_len[0] = len;
+        ca->n_applets = 1;
+    } else {
+        for (size_t i = 0; i < ca->info.n_applets; i++) {
+            ca->applets[i] = ca->info.applet[i];
+            ca->applet_len[i] = ca->info.applet_len[i];
+        }
+        ca->n_applets = ca->info.n_applets;
+    }
+    if (ca->n_applets == 0)
+        return bad_usage("%s declares no applet: nothing to install (`seam gp load` loads it)",
+                         o->arg);
+    if (o->create) {
+        if (ca->n_applets > 1)
+            return bad_usage("%s declares %zu applets: --create needs --applet to say which",
+                             o->arg, ca->n_applets);
+        if (!parse_aid(o->create, "--create", ca->create, &ca->create_len)) return 2;
+    }
+    ca->privs_len = 1;
+    if (o->privs &&
+        (seam_hex_decode(o->privs, ca->privs, sizeof ca->privs, &ca->privs_len) != SEAM_OK ||
+         (ca->privs_len != 1 && ca->privs_len != 3)))
+        return bad_usage("--privs '%s': expected 1 or 3 bytes of privileges in hex (GP CS 2.3.1 "
+                         "§6.6.1), e.g. 00",
+                         o->privs);
+    if (o->params &&
+        seam_hex_decode(o->params, ca->params, sizeof ca->params, &ca->params_len) != SEAM_OK)
+        return bad_usage("--params '%s': expected hex bytes (the value of C9)", o->params);
+    /* The INSTALL data field must fit a short APDU with these parameters: try it. */
+    for (size_t i = 0; i < ca->n_applets; i++) {
+        uint8_t d[255];
+        size_t n;
+        const uint8_t *inst = ca->create_len ? ca->create : ca->applets[i];
+        size_t inst_len = ca->create_len ? ca->create_len : ca->applet_len[i];
+        if (gp_install_for_install_data(ca->info.aid, ca->info.aid_len, ca->applets[i],
+                                        ca->applet_len[i], inst, inst_len, ca->privs, ca->privs_len,
+                                        ca->params, ca->params_len, d, sizeof d, &n) != SEAM_OK)
+            return bad_usage("--params: %zu bytes make the INSTALL command longer than a short "
+                             "APDU (255 bytes of data)",
+                             ca->params_len);
+    }
+    return 0;
+}
+
+static void content_free(content_args *ca)
+{
+    free(ca->file);
+    ca->file = NULL;
+}
+
+static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    char pkg[33], sd[33];
+    aid_str(ca->info.aid, ca->info.aid_len, pkg);
+    aid_str(ca->sd, ca->sd_len, sd);
+    /* The block size is checked against the session before anything is sent. */
+    size_t max = gp_load_max_block(s);
+    size_t block = o->block > 0 ? (size_t)o->block : max;
+    if (block > max) {
+        fprintf(stderr,
+                "seam gp: --block %zu does not fit a short APDU at security level %02lX%s: at "
+                "most %zu\n",
+                block, o->sec, o->s16 ? " with --s16" : "", max);
+        return 2;
+    }
+    size_t count = gp_load_block_count(ca->file_len, block);
+    if (count > GP_LOAD_MAX_BLOCKS) {
+        fprintf(stderr,
+                "seam gp: %s needs %zu LOAD blocks of %zu bytes; LOAD numbers at most %u (give "
+                "a larger --block)\n",
+                o->arg, count, block, GP_LOAD_MAX_BLOCKS);
+        return 2;
+    }
+
+    uint16_t sw = 0;
+    seam_err e = gp_install_for_load(s, ca->info.aid, ca->info.aid_len, ca->sd, ca->sd_len, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: INSTALL [for load] failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[128];
+        snprintf(what, sizeof what, "INSTALL [for load] of %s into %s", pkg, sd);
+        print_content_failure(what, 0xE6, sw);
+        if (sw == SW_INS_NOT_SUPPORTED)
+            fprintf(stderr, "  (this card does not support loading: no card content management)\n");
+        else if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED || sw == SW_WRONG_DATA)
+            fprintf(stderr,
+                    "  (is %s on the card already? `seam gp list` shows it; `seam gp "
+                    "delete %s --deps` removes it)\n",
+                    pkg, pkg);
+        return 1;
+    }
+    size_t blocks = 0;
+    e = gp_load(s, ca->file, ca->file_len, block, &blocks, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: LOAD failed after %zu of %zu blocks: %s\n", blocks, count,
+                seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[96];
+        snprintf(what, sizeof what, "LOAD of %s, block %zu of %zu", pkg, blocks + 1, count);
+        print_content_failure(what, 0xE8, sw);
+        return 1;
+    }
+    printf("LOAD: %s (version %u.%u, %u applet%s) into %s: %zu bytes in %zu block%s of up to "
+           "%zu bytes\n",
+           pkg, ca->info.major, ca->info.minor, ca->info.n_applets,
+           ca->info.n_applets == 1 ? "" : "s", sd, ca->file_len, count, count == 1 ? "" : "s",
+           block);
+    return 0;
+}
+
+static int cmd_install(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    int rc = cmd_load(o, s, ca);
+    if (rc) return rc;
+    char pkg[33], mod[33], inst[33], priv[33];
+    aid_str(ca->info.aid, ca->info.aid_len, pkg);
+    aid_str(ca->privs, ca->privs_len, priv);
+    for (size_t i = 0; i < ca->n_applets; i++) {
+        const uint8_t *ia = ca->create_len ? ca->create : ca->applets[i];
+        size_t il = ca->create_len ? ca->create_len : ca->applet_len[i];
+        aid_str(ca->applets[i], ca->applet_len[i], mod);
+        aid_str(ia, il, inst);
+        uint16_t sw = 0;
+        seam_err e = gp_install_for_install(
+            s, GP_INSTALL_FOR_INSTALL_SELECTABLE, ca->info.aid, ca->info.aid_len, ca->applets[i],
+            ca->applet_len[i], ia, il, ca->privs, ca->privs_len, ca->params, ca->params_len, &sw);
+        if (e != SEAM_OK) {
+            fprintf(stderr, "seam gp: INSTALL [for install] of %s failed: %s\n", inst,
+                    seam_strerror(e));
+            return 1;
+        }
+        if (sw != SW_NO_ERROR) {
+            char what[128];
+            snprintf(what, sizeof what, "INSTALL [for install and make selectable] of %s", inst);
+            print_content_failure(what, 0xE6, sw);
+            fprintf(stderr, "  (%s stays loaded: `seam gp delete %s --deps` removes it)\n", pkg,
+                    pkg);
+            return 1;
+        }
+        printf("INSTALL: %s from module %s of %s, privileges %s: SELECTABLE\n", inst, mod, pkg,
+               priv);
+    }
+    return 0;
+}
+
+static int cmd_delete(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    char aid[33];
+    aid_str(ca->aid, ca->aid_len, aid);
+    uint16_t sw = 0;
+    seam_err e = gp_delete(s, ca->aid, ca->aid_len, o->deps, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: DELETE failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[64];
+        snprintf(what, sizeof what, "DELETE of %s", aid);
+        print_content_failure(what, 0xE4, sw);
+        if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED && !o->deps)
+            fprintf(stderr, "  (a load file with applications goes with --deps; an application "
+                            "others depend on cannot go)\n");
+        else if (sw == SW_REFERENCED_DATA_NOT_FOUND || sw == SW_FILE_NOT_FOUND)
+            fprintf(stderr, "  (`seam gp list` shows what is on the card)\n");
+        return 1;
+    }
+    printf("DELETE: %s%s deleted\n", aid, o->deps ? " and its applications" : "");
+    return 0;
 }
 
 static int cmd_put_key(const gp_opts *o, gp_session *s)
@@ -610,24 +949,35 @@ int cmd_gp(int argc, char **argv)
             return bad_usage("%s", "put-key needs --new-key HEX or --new-enc/--new-mac/--new-dek");
     } else if (!strcmp(o.command, "delete-key")) {
         if (o.del_kvn < 0) return bad_usage("%s", "delete-key needs --del-kvn N");
-    } else if (strcmp(o.command, "list")) {
-        return bad_usage("unknown command '%s' (info, list, put-key, delete-key, lock, unlock, "
-                         "terminate, set-status)",
+    } else if (strcmp(o.command, "list") && strcmp(o.command, "load") &&
+               strcmp(o.command, "install") && strcmp(o.command, "delete")) {
+        return bad_usage("unknown command '%s' (info, list, load, install, delete, put-key, "
+                         "delete-key, lock, unlock, terminate, set-status)",
                          o.command);
     }
-    if (o.arg && strcmp(o.command, "set-status"))
-        return bad_usage("unexpected argument '%s'", o.arg);
+    bool takes_arg = !strcmp(o.command, "set-status") || !strcmp(o.command, "load") ||
+                     !strcmp(o.command, "install") || !strcmp(o.command, "delete");
+    if (o.arg && !takes_arg) return bad_usage("unexpected argument '%s'", o.arg);
+    content_args ca;
+    rc = content_prepare(&o, &ca);
+    if (rc) {
+        content_free(&ca);
+        return rc;
+    }
 
     gp_keys keys;
     const char *names[4] = {"--key", "--key-enc", "--key-mac", "--key-dek"};
-    if (!parse_keys(o.key, o.key_enc, o.key_mac, o.key_dek, names, test_key, o.kvn, &keys))
+    if (!parse_keys(o.key, o.key_enc, o.key_mac, o.key_dek, names, test_key, o.kvn, &keys)) {
+        content_free(&ca);
         return 2;
+    }
 
     gp_conn c;
     uint8_t atr[64];
     size_t atr_len = 0;
     if (!conn_open(&o, &c, atr, &atr_len)) {
         gp_keys_wipe(&keys);
+        content_free(&ca);
         return 1;
     }
     rc = 1;
@@ -648,6 +998,12 @@ int cmd_gp(int argc, char **argv)
                s.iu.i_param, s.iu.ch_len == 16 ? "S16" : "S8", o.sec);
     if (!strcmp(o.command, "list"))
         rc = cmd_list(&s);
+    else if (!strcmp(o.command, "load"))
+        rc = cmd_load(&o, &s, &ca);
+    else if (!strcmp(o.command, "install"))
+        rc = cmd_install(&o, &s, &ca);
+    else if (!strcmp(o.command, "delete"))
+        rc = cmd_delete(&o, &s, &ca);
     else if (!strcmp(o.command, "put-key"))
         rc = cmd_put_key(&o, &s);
     else if (!strcmp(o.command, "delete-key"))
@@ -658,5 +1014,6 @@ int cmd_gp(int argc, char **argv)
 out:
     gp_keys_wipe(&keys);
     conn_close(&c);
+    content_free(&ca);
     return rc;
 }

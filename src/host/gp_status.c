@@ -1,12 +1,18 @@
 /*
- * GET STATUS on the host (GP CS 2.3.1 §11.4): the command, its continuation with P2 '03'
- * while the card answers 63 10 (§11.4.3), and the parser of the tagged response format of
- * §11.4.2.2 (P2 '02': a sequence of E3 templates holding 4F AID, 9F70 life cycle, C5
- * privileges, and optionally C4 load file, CC security domain, CE version, 84 modules).
+ * GET STATUS on the host (GP CS 2.3.1 §11.4): the command, its continuation while the card
+ * answers 63 10 (§11.4.2), and the parsers of both response formats (§11.4.3):
+ *  - tagged (P2 '02'): a sequence of E3 templates holding 4F AID, 9F70 life cycle, C5
+ *    privileges, and optionally C4 executable load file, CC associated security domain,
+ *    CE load file version and 84 executable module AIDs;
+ *  - legacy (P2 '00', the only format of GP 2.1.1): per entry AID length, AID, life cycle
+ *    state, one privilege byte, and for P1 '10' the count and AIDs of the executable modules.
+ * gp_get_status asks for the tagged format and falls back to the legacy one when the card
+ * answers 6A86 (incorrect P1 P2) to it; continuation keeps the format (P2 '03' or '01').
  *
- * Invariants: the parser reads hostile bytes only through the TLV iterator; an entry without an
- * AID, a value too long for its field or a TLV that overruns its template is SEAM_E_FORMAT;
- * tags it does not know are skipped, inside an entry and between entries.
+ * Invariants: the parsers read hostile bytes only through the TLV iterator or the bounded
+ * reader; an entry without an AID, a value too long for its field, a TLV that overruns its
+ * template or a truncated legacy entry is SEAM_E_FORMAT; tags it does not know are skipped,
+ * inside an entry and between entries. Modules beyond GP_STATUS_MAX_MODULES are counted only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -92,27 +98,92 @@ seam_err gp_parse_status(const uint8_t *p, size_t n, gp_status_entry *out, size_
     return err == SEAM_E_NOT_FOUND ? SEAM_OK : SEAM_E_FORMAT;
 }
 
-seam_err gp_get_status(gp_session *s, uint8_t p1, gp_status_entry *out, size_t cap, size_t *count,
-                       uint16_t *sw)
+/* Legacy entries (§11.4.3): LEN AID LCS PRIV, and for P1 '10' NUM { LEN AID }. */
+static seam_err legacy_aid(seam_rd *r, uint8_t *aid, uint8_t *aid_len)
 {
-    if (!s || !count || !sw) return SEAM_E_ARG;
+    uint8_t len;
+    if (seam_rd_u8(r, &len) != SEAM_OK || len < 1 || len > GP_AID_MAX) return SEAM_E_FORMAT;
+    if (seam_rd_copy(r, aid, len) != SEAM_OK) return SEAM_E_FORMAT;
+    *aid_len = len;
+    return SEAM_OK;
+}
+
+seam_err gp_parse_status_legacy(uint8_t p1, const uint8_t *p, size_t n, gp_status_entry *out,
+                                size_t cap, size_t *count)
+{
+    if ((!p && n) || !count || (cap && !out)) return SEAM_E_ARG;
+    if (p1 != GP_STATUS_ISD && p1 != GP_STATUS_APPS && p1 != GP_STATUS_LOAD_FILES &&
+        p1 != GP_STATUS_LOAD_FILES_MODULES)
+        return SEAM_E_ARG;
+    seam_rd r;
+    seam_rd_init(&r, p, n);
+    while (seam_rd_left(&r) > 0) {
+        if (*count >= cap) return SEAM_E_FULL;
+        gp_status_entry *e = &out[*count];
+        memset(e, 0, sizeof *e);
+        if (legacy_aid(&r, e->aid, &e->aid_len) != SEAM_OK ||
+            seam_rd_u8(&r, &e->lifecycle) != SEAM_OK || seam_rd_u8(&r, &e->priv[0]) != SEAM_OK)
+            return SEAM_E_FORMAT;
+        e->priv_len = 1;
+        if (p1 == GP_STATUS_LOAD_FILES_MODULES) {
+            uint8_t nm;
+            if (seam_rd_u8(&r, &nm) != SEAM_OK) return SEAM_E_FORMAT;
+            for (unsigned m = 0; m < nm; m++) {
+                uint8_t aid[GP_AID_MAX], len;
+                if (legacy_aid(&r, aid, &len) != SEAM_OK) return SEAM_E_FORMAT;
+                if (e->n_modules < GP_STATUS_MAX_MODULES) {
+                    memcpy(e->modules[e->n_modules], aid, len);
+                    e->module_len[e->n_modules] = len;
+                    e->n_modules++;
+                }
+                e->n_modules_total++;
+            }
+        }
+        (*count)++;
+    }
+    return SEAM_OK;
+}
+
+/* One GET STATUS exchange sequence in one format: first P2, then the "next occurrence" P2 while
+ * the card answers 63 10. Returns with *sw the card's refusal when the first round fails. */
+static seam_err get_status_format(gp_session *s, uint8_t p1, bool legacy, gp_status_entry *out,
+                                  size_t cap, size_t *count, uint16_t *sw)
+{
     static const uint8_t all[2] = {0x4F, 0x00}; /* search criterion: every AID */
     size_t len = 0;
-    uint8_t p2 = 0x02;
+    uint8_t p2 = legacy ? 0x00 : 0x02;
     *count = 0;
     uint8_t data[APDU_MAX_DATA];
     for (int round = 0; round < 256; round++) {
         seam_err e =
             gp_send_cmd(s, 0x80, 0xF2, p1, p2, all, sizeof all, true, data, sizeof data, &len, sw);
         if (e != SEAM_OK) return e;
-        if (*sw == SW_REFERENCED_DATA_NOT_FOUND && round == 0) return SEAM_OK;
         if (*sw != SW_NO_ERROR && *sw != SW_GP_MORE_DATA) return SEAM_OK;
-        e = gp_parse_status(data, len, out, cap, count);
+        e = legacy ? gp_parse_status_legacy(p1, data, len, out, cap, count)
+                   : gp_parse_status(data, len, out, cap, count);
         if (e != SEAM_OK) return e;
         if (*sw == SW_NO_ERROR) return SEAM_OK;
-        p2 = 0x03; /* §11.4.2.1: get next occurrence(s) */
+        p2 |= 0x01; /* §11.4.2.1: get next occurrence(s) */
     }
     return SEAM_E_PROTOCOL; /* a card that never stops answering 63 10 */
+}
+
+seam_err gp_get_status_any(gp_session *s, uint8_t p1, gp_status_entry *out, size_t cap,
+                           size_t *count, bool *legacy, uint16_t *sw)
+{
+    if (!s || !count || !sw || (cap && !out)) return SEAM_E_ARG;
+    if (legacy) *legacy = false;
+    seam_err e = get_status_format(s, p1, false, out, cap, count, sw);
+    if (e != SEAM_OK || *sw != SW_INCORRECT_P1P2) return e;
+    /* The card does not know the tagged format (a GP 2.1.1 card): ask for the legacy one. */
+    if (legacy) *legacy = true;
+    return get_status_format(s, p1, true, out, cap, count, sw);
+}
+
+seam_err gp_get_status(gp_session *s, uint8_t p1, gp_status_entry *out, size_t cap, size_t *count,
+                       uint16_t *sw)
+{
+    return gp_get_status_any(s, p1, out, cap, count, NULL, sw);
 }
 
 const char *gp_lifecycle_name(uint8_t kind, uint8_t lc)
@@ -195,6 +266,7 @@ void gp_trace_print(void *ctx, gp_trace_kind kind, const uint8_t *apdu, size_t l
 void gp_print_status(FILE *f, uint8_t kind, const gp_status_entry *e, size_t n)
 {
     const char *label = kind == GP_STATUS_ISD ? "ISD" : kind == GP_STATUS_APPS ? "APP" : "PKG";
+    bool load_file = kind == GP_STATUS_LOAD_FILES || kind == GP_STATUS_LOAD_FILES_MODULES;
     char privs[512];
     for (size_t i = 0; i < n; i++) {
         const char *l = label;
@@ -203,10 +275,8 @@ void gp_print_status(FILE *f, uint8_t kind, const gp_status_entry *e, size_t n)
         fprintf(f, "%s: ", l);
         gp_print_hex(f, e[i].aid, e[i].aid_len);
         fprintf(f, " (%s)\n", gp_lifecycle_name(kind, e[i].lifecycle));
-        if (e[i].priv_len) {
-            gp_privileges_str(e[i].priv, e[i].priv_len, privs, sizeof privs);
-            fprintf(f, "     Privs:   %s\n", privs[0] ? privs : "(none)");
-        }
+        /* The order of GlobalPlatformPro's listing: parent, origin, privileges, version,
+         * modules. A load file has no privileges (the legacy format sends 00 for them). */
         if (e[i].sd_aid_len) {
             fprintf(f, "     Parent:  ");
             gp_print_hex(f, e[i].sd_aid, e[i].sd_aid_len);
@@ -216,6 +286,10 @@ void gp_print_status(FILE *f, uint8_t kind, const gp_status_entry *e, size_t n)
             fprintf(f, "     From:    ");
             gp_print_hex(f, e[i].elf_aid, e[i].elf_aid_len);
             fputc('\n', f);
+        }
+        if (e[i].priv_len && !load_file) {
+            gp_privileges_str(e[i].priv, e[i].priv_len, privs, sizeof privs);
+            fprintf(f, "     Privs:   %s\n", privs[0] ? privs : "(none)");
         }
         if (e[i].version_len) {
             fprintf(f, "     Version: ");

@@ -151,7 +151,7 @@ typedef struct {
     /* response waiting for GET RESPONSE */
     uint8_t *pending; /* APDU_MAX_RESPONSE bytes, allocated at power-up */
     size_t pending_len, pending_off;
-    size_t pending_hwm;  /* bytes of pending ever written: what power-off must wipe */
+    size_t pending_hwm; /* bytes of pending ever written: what power-off must wipe */
     uint16_t pending_sw;
 } se_chan;
 
@@ -186,8 +186,13 @@ struct se {
      * scp11_sd_set_next_ephemeral). */
     bool next_esk_set;
     uint8_t next_esk[32];
-    struct jcvm *vm;                     /* the Java Card runtime (src/se/jcvm/jcvm.h) */
-    uint32_t max_steps;                  /* bytecode budget per APDU (se_config.max_steps) */
+    struct jcvm *vm;    /* the Java Card runtime (src/se/jcvm/jcvm.h) */
+    uint32_t max_steps; /* bytecode budget per APDU (se_config.max_steps) */
+    /* RAM index of the registry (src/se/gp/registry.c): the store ids of every registry entry,
+     * ascending, REG_INDEX_MAX at most; built at power-up, updated after commits. */
+    store_id *reg_ids;
+    size_t reg_n;
+    struct se_cm *cm;                    /* content management RAM state (src/se/gp/content.c) */
     store_id card_id;                    /* the card record */
     store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
@@ -222,6 +227,23 @@ const se_reg_rec *reg_get(se *s, store_id id);
  * when selectable_only. */
 store_id reg_find(se *s, const uint8_t *aid, size_t aid_len, bool partial, store_id after,
                   bool selectable_only);
+
+/* The registry index (see struct se). Entries are created and freed only inside store
+ * transactions; the index follows AFTER the commit (an aborted transaction leaves it as it was,
+ * like the store). */
+#define REG_INDEX_MAX 1024
+/* Empties the index and allocates it on first use (power-up). */
+seam_err reg_index_reset(se *s);
+/* Adds a registry entry id (power-up scan, or after the commit that created it).
+ * SEAM_E_FULL when REG_INDEX_MAX entries are indexed. */
+seam_err reg_index_add(se *s, store_id id);
+/* Drops index entries whose registry object no longer exists (after a commit that freed some). */
+void reg_index_prune(se *s);
+/* True when n more entries fit the index. */
+bool reg_index_room(se *s, size_t n);
+/* The next registry entry after `after` (0 = the first), in id order; 0 at the end. */
+store_id reg_next(se *s, store_id after);
+void reg_index_free(se *s);
 
 /* ---- key sets (src/se/gp/keys.c) ---- */
 const se_keyset_rec *keys_get(se *s, store_id id);
@@ -278,5 +300,55 @@ bool sd_requires_sm(se *s, uint8_t ch);
 seam_err sd_fci(se *s, store_id sd, se_resp *r);
 /* Ends the secure channel session on a channel (wipes keys). */
 void sd_session_end(se *s, uint8_t ch);
+
+/* ---- content management (src/se/gp/content.c) ---- */
+/* GP CS 2.3.1 §11.2 DELETE (of applications and load files), §11.5 INSTALL, §11.6 LOAD; the Java
+ * Card side is src/se/jcvm/jcvm.h. All of it runs on the ISD under an authenticated session with
+ * C-MAC (sd_process checks that). */
+
+/* Application life cycle states (GP CS 2.3.1 §5.1.3, Table 11-36) and load file state. */
+#define GP_APP_INSTALLED 0x03
+#define GP_APP_SELECTABLE 0x07
+#define GP_ELF_LOADED 0x01
+
+#define CM_LOAD_MAX (64u * 1024u) /* largest Load File Data Block (the C4 value) */
+
+/* Allocates content management's RAM (the load buffer) at power-up; frees it. */
+seam_err cm_power_up(se *s);
+void cm_power_down(se *s);
+/* The secure channel session of channel ch ended: a load in progress on it is dropped. */
+void cm_channel_end(se *s, uint8_t ch);
+/* INSTALL (INS E6) and LOAD (INS E8). */
+uint16_t cm_install(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r);
+uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r);
+/* DELETE (INS E4) of the application or load file with this AID; related (P2 80): a load file
+ * with its applications. The ISD is refused by the caller. */
+uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related, se_resp *r);
+
+/* What GET STATUS shows of a load file: the package's version and its applets (modules), read
+ * from the load file bytes (include/seam/jcl.h: PACKAGE and APPLETS sections). */
+typedef struct {
+    const uint8_t *aid; /* the package AID */
+    uint8_t aid_len;
+    uint8_t major, minor;
+    uint8_t napplets;
+    const uint8_t *applet_aid[16];
+    uint8_t applet_aid_len[16];
+} cm_pkg_info;
+/* Reads PACKAGE and APPLETS of a load file (bounded reads only; the strict parse is jcl_parse in
+ * the runtime). SEAM_E_FORMAT when they cannot be read. */
+seam_err cm_pkg_info_read(const uint8_t *jcl, size_t len, cm_pkg_info *out);
+/* The same for a loaded load file's registry entry (through jcvm_pkg_bytes). */
+seam_err cm_pkg_info_of(se *s, const se_reg_rec *elf, cm_pkg_info *out);
+
+/* GET STATUS continuation (P2 b1, after 6310) of channel ch: the P1 and the last entry sent. */
+typedef struct {
+    uint8_t p1;     /* 0: none */
+    uint8_t tagged; /* P2 b2 of the command that started it */
+    store_id after;
+    uint8_t crit_len;
+    uint8_t crit[16];
+} cm_status_cursor;
+cm_status_cursor *cm_status_cursor_of(se *s, uint8_t ch);
 
 #endif

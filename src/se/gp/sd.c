@@ -38,6 +38,7 @@ void sd_session_end(se *s, uint8_t ch)
     c->sc_sd = 0;
     seam_wipe(c->sc_dek, sizeof c->sc_dek);
     c->sc_dek_len = 0;
+    cm_channel_end(s, ch);     /* a load belongs to the session that started it */
     scp11_sd_oce_clear(s, ch); /* an SCP11a/c chain belongs to the session being set up */
 }
 
@@ -440,8 +441,8 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
 }
 
 /* DELETE (GP CS 2.3.1 §11.2) of a key set: data D2 KVN, optionally D0 key id (the whole set
- * is the unit seam manages: a key id is refused). Deleting an application (4F) is the Java Card
- * runtime's; the ISD itself cannot be deleted. */
+ * is the unit seam manages: a key id is refused). Deleting an application or a load file (4F)
+ * is content management (content.c); the ISD itself cannot be deleted. */
 static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
 {
     if (c->p1 != 0x00 || (c->p2 != 0x00 && c->p2 != 0x80)) return SW_INCORRECT_P1P2;
@@ -459,7 +460,10 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         const se_reg_rec *reg = reg_get(s, sd);
         if (aid_t.len == reg->aid_len && !memcmp(aid_t.value, reg->aid, aid_t.len))
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
-        return SW_REFERENCED_DATA_NOT_FOUND;
+        /* one AID, nothing else: delete tokens (B6, 9E) are not supported yet */
+        if (aid_t.total != c->lc) return SW_WRONG_DATA;
+        if (aid_t.len < 5 || aid_t.len > 16) return SW_REFERENCED_DATA_NOT_FOUND;
+        return cm_delete(s, ch, aid_t.value, aid_t.len, c->p2 == 0x80, r);
     }
     if (tlv_find(c->data, c->lc, 0xD2, &kvn_t) != SEAM_OK || kvn_t.len != 1) return SW_WRONG_DATA;
     if (tlv_find(c->data, c->lc, 0xD0, &kid_t) == SEAM_OK) return SW_FUNC_NOT_SUPPORTED;
@@ -543,26 +547,56 @@ static uint16_t do_set_status(se *s, store_id sd, const apdu_cmd *c)
     return SW_INCORRECT_P1P2;
 }
 
-static void put_status_entry(seam_wr *w, const se_reg_rec *e, uint8_t lc, bool tagged)
+/* One GET STATUS entry (GP CS 2.3.1 §11.4.3). Tagged (P2 b2): E3 { 4F AID, 9F70 life cycle,
+ * C5 privileges (not for load files), C4 the application's load file, CE the load file's version,
+ * 84 its modules (P1 10), CC the associated security domain }. The deprecated format
+ * (§11.4.3.1): AID length, AID, life cycle, privileges (1 byte), and for P1 10 the number of
+ * modules and each module's length and AID. */
+static void put_status_entry(se *s, seam_wr *w, const se_reg_rec *e, uint8_t p1, bool tagged)
 {
+    uint8_t lc = e->kind == REG_KIND_ISD ? se_card(s)->life_cycle : e->life_cycle;
+    cm_pkg_info pi;
+    memset(&pi, 0, sizeof pi);
+    if (e->kind == REG_KIND_LOAD_FILE) cm_pkg_info_of(s, e, &pi);
+    const se_reg_rec *elf = e->kind == REG_KIND_APP ? reg_get(s, seam_be32(e->elf_id)) : NULL;
+    const se_reg_rec *sd = e->kind != REG_KIND_ISD ? reg_get(s, seam_be32(e->sd_id)) : NULL;
+    bool modules = p1 == 0x10 && e->kind == REG_KIND_LOAD_FILE;
     if (tagged) {
         size_t m = tlv_begin(w, 0xE3);
         tlv_put(w, 0x4F, e->aid, e->aid_len);
         tlv_put_u8(w, 0x9F70, lc);
-        tlv_put(w, 0xC5, e->priv, 3);
+        if (e->kind != REG_KIND_LOAD_FILE) tlv_put(w, 0xC5, e->priv, 3);
+        if (elf) tlv_put(w, 0xC4, elf->aid, elf->aid_len);
+        if (e->kind == REG_KIND_LOAD_FILE && pi.aid) {
+            uint8_t v[2] = {pi.major, pi.minor};
+            tlv_put(w, 0xCE, v, 2);
+        }
+        for (uint8_t i = 0; modules && i < pi.napplets; i++)
+            tlv_put(w, 0x84, pi.applet_aid[i], pi.applet_aid_len[i]);
+        if (sd) tlv_put(w, 0xCC, sd->aid, sd->aid_len);
         tlv_end(w, m);
     } else {
-        /* the deprecated format (GP CS 2.3.1 §11.4.3.1): AID length, AID, life cycle, priv */
         seam_wr_u8(w, e->aid_len);
         seam_wr_bytes(w, e->aid, e->aid_len);
         seam_wr_u8(w, lc);
         seam_wr_u8(w, e->priv[0]);
+        if (modules) {
+            seam_wr_u8(w, pi.napplets);
+            for (uint8_t i = 0; i < pi.napplets; i++) {
+                seam_wr_u8(w, pi.applet_aid_len[i]);
+                seam_wr_bytes(w, pi.applet_aid[i], pi.applet_aid_len[i]);
+            }
+        }
     }
 }
 
-/* GET STATUS (GP CS 2.3.1 §11.4). All matching entries are returned in one response (longer
- * ones through GET RESPONSE), so "next occurrence" (P2 b1) finds nothing more. */
-static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
+/* GET STATUS answers at most this much data per command; the rest follows 6310 with P2 b1 set
+ * ("next occurrence", GP CS 2.3.1 §11.4.2.2), so a host with short APDUs gets every entry. */
+#define STATUS_RESP_MAX 255
+
+/* GET STATUS (GP CS 2.3.1 §11.4). Entries come in registry order; when the next entry does not
+ * fit STATUS_RESP_MAX the answer ends with 6310 and the channel remembers where it stopped. */
+static uint16_t do_get_status(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 {
     uint8_t want;
     switch (c->p1) {
@@ -592,25 +626,51 @@ static uint16_t do_get_status(se *s, const apdu_cmd *c, se_resp *r)
         if (t.tag != 0x4F && t.tag != 0x5C) return SW_WRONG_DATA;
     if (e != SEAM_E_NOT_FOUND) return SW_WRONG_DATA;
     if (tlv_find(c->data, c->lc, 0x4F, &crit) != SEAM_OK || crit.len > 16) return SW_WRONG_DATA;
-    if (next) return SW_REFERENCED_DATA_NOT_FOUND;
+    cm_status_cursor *cur = cm_status_cursor_of(s, ch);
+    store_id after = 0;
+    if (next) {
+        /* the same query as the one that got 6310 */
+        if (!cur || cur->p1 != c->p1 || cur->tagged != tagged || cur->crit_len != crit.len ||
+            (crit.len && memcmp(cur->crit, crit.value, crit.len) != 0))
+            return SW_REFERENCED_DATA_NOT_FOUND;
+        after = cur->after;
+    }
+    if (cur) cur->p1 = 0;
 
     seam_wr w;
-    seam_wr_init(&w, r->p, r->cap);
+    seam_wr_init(&w, r->p, r->cap < STATUS_RESP_MAX ? r->cap : STATUS_RESP_MAX);
     int found = 0;
-    for (store_id id = store_next(s->st, 0); id; id = store_next(s->st, id)) {
+    store_id last = 0;
+    bool more = false;
+    for (store_id id = reg_next(s, after); id; id = reg_next(s, id)) {
         const se_reg_rec *reg = reg_get(s, id);
         if (!reg) continue;
         bool kind_ok = reg->kind == want || (want == REG_KIND_APP && reg->kind == REG_KIND_SSD);
         if (!kind_ok) continue;
         if (crit.len > reg->aid_len || (crit.len && memcmp(reg->aid, crit.value, crit.len) != 0))
             continue;
-        uint8_t lc = reg->kind == REG_KIND_ISD ? se_card(s)->life_cycle : reg->life_cycle;
-        put_status_entry(&w, reg, lc, tagged);
+        size_t mark = w.len;
+        put_status_entry(s, &w, reg, c->p1, tagged);
+        if (w.err) {
+            if (!found) return SW_UNKNOWN; /* one entry larger than a response: cannot be */
+            w.len = mark;
+            w.err = SEAM_OK;
+            more = true;
+            break;
+        }
+        last = id;
         found++;
     }
-    if (w.err) return SW_UNKNOWN;
     if (!found) return SW_REFERENCED_DATA_NOT_FOUND;
     r->len = w.len;
+    if (more && cur) {
+        cur->p1 = c->p1;
+        cur->tagged = tagged;
+        cur->after = last;
+        cur->crit_len = (uint8_t)crit.len;
+        if (crit.len) memcpy(cur->crit, crit.value, crit.len);
+        return 0x6310; /* GP CS 2.3.1 Table 11-34: more data available */
+    }
     return SW_NO_ERROR;
 }
 
@@ -637,6 +697,8 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     case 0x88:
     case 0xD8:
     case 0xE4:
+    case 0xE6:
+    case 0xE8:
     case 0xF0:
     case 0xF2:
         if (!cl.proprietary) return SW_CLA_NOT_SUPPORTED;
@@ -669,16 +731,23 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         return scp11_sd_pso(s, ch, sd, c);
     case 0xD8:
     case 0xE4:
+    case 0xE6:
+    case 0xE8:
     case 0xF0:
     case 0xF2:
         if (!authenticated) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        /* card content management is the ISD's (SSDs with Authorized Management: later) */
+        if ((c->ins == 0xE6 || c->ins == 0xE8) && sd != s->isd_id)
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (c->ins == 0xE6) return cm_install(s, ch, c, r);
+        if (c->ins == 0xE8) return cm_load(s, ch, c, r);
         if (c->ins == 0xD8 && (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A ||
                                c->p2 == GP_KID_SCP11B || c->p2 == GP_KID_SCP11C))
             return eckey_put_key(s, ch, sd, c, r);
         if (c->ins == 0xD8) return do_put_key(s, ch, sd, c, r);
         if (c->ins == 0xE4) return do_delete(s, ch, sd, c, r);
         if (c->ins == 0xF0) return do_set_status(s, sd, c);
-        return do_get_status(s, c, r);
+        return do_get_status(s, ch, c, r);
     default:
         return SW_INS_NOT_SUPPORTED;
     }

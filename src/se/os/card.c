@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/jcvm/jcvm.h"
 #include "se/se_int.h"
 
 /* ATR for T=1 (ISO/IEC 7816-3 §8.2): TS 3B; T0 8A: TD1 follows, 10 historical bytes; TD1 81:
@@ -115,8 +116,17 @@ static void channel_open(se *s, uint8_t ch)
     s->chan[ch].pending_len = s->chan[ch].pending_off = 0;
 }
 
+static bool selected_is_app(se *s, uint8_t ch)
+{
+    const se_reg_rec *e = s->chan[ch].selected ? reg_get(s, s->chan[ch].selected) : NULL;
+    return e && e->kind == REG_KIND_APP;
+}
+
+/* A reset is not a deselection (JCRE §3.3): the runtime clears its RAM state without running
+ * any applet's deselect(). */
 static void reset_state(se *s)
 {
+    jcvm_reset(s);
     for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
         channel_close(s, ch);
     s->chain.active = false;
@@ -139,6 +149,9 @@ static seam_err check_image(se *s, char *msg, size_t cap)
         snprintf(msg, cap, "store image has no valid Issuer Security Domain entry");
         return SEAM_E_CORRUPT;
     }
+    /* One scan of the whole store at power-up, which also builds the registry index. */
+    seam_err e = reg_index_reset(s);
+    if (e != SEAM_OK) return e;
     for (store_id id = store_next(s->st, 0); id; id = store_next(s->st, id)) {
         uint32_t owner;
         uint16_t type;
@@ -146,7 +159,7 @@ static seam_err check_image(se *s, char *msg, size_t cap)
         if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK) return SEAM_E_CORRUPT;
         bool ok = true;
         if (type == SE_OBJ_REGISTRY)
-            ok = reg_get(s, id) != NULL;
+            ok = reg_get(s, id) != NULL && reg_index_add(s, id) == SEAM_OK;
         else if (type == SE_OBJ_KEYSET)
             ok = keys_get(s, id) != NULL && reg_get(s, owner);
         else if (type == SE_OBJ_ECKEY)
@@ -197,6 +210,10 @@ seam_err se_open(se **out, const se_config *cfg, char *msg, size_t msg_cap)
     }
     e = check_image(s, msg, msg_cap);
     if (e != SEAM_OK) goto fail;
+    s->max_steps = cfg->max_steps ? cfg->max_steps : SE_DEFAULT_MAX_STEPS;
+    if ((e = cm_power_up(s)) != SEAM_OK) goto fail;
+    e = jcvm_power_up(s, msg, msg_cap);
+    if (e != SEAM_OK) goto fail;
     reset_state(s);
     *out = s;
     return SEAM_OK;
@@ -208,6 +225,7 @@ fail:
 void se_close(se *s)
 {
     if (!s) return;
+    if (s->vm) jcvm_power_down(s);
     for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++) {
         sd_session_end(s, ch);
         if (s->chan[ch].pending) seam_wipe(s->chan[ch].pending, s->chan[ch].pending_hwm);
@@ -215,6 +233,8 @@ void se_close(se *s)
     }
     if (s->chain.buf) seam_wipe(s->chain.buf, APDU_MAX_DATA);
     free(s->chain.buf);
+    cm_power_down(s);
+    reg_index_free(s);
     if (s->st) store_close(s->st);
     seam_wipe(s->scratch, sizeof s->scratch);
     seam_wipe(s->out, sizeof s->out);
@@ -241,8 +261,9 @@ static bool is_selectable(se *s, const se_reg_rec *e)
     return (e->life_cycle & 0x07) == 0x07; /* SELECTABLE (GP CS 2.3.1 §5.1.3) */
 }
 
-/* SELECT by DF name (ISO 7816-4 §11.2.2; GP CS 2.3.1 §11.9). */
-static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+/* The application a SELECT by DF name names (ISO 7816-4 §11.2.2; GP CS 2.3.1 §11.9): 0 and
+ * *found set, or the SW of a SELECT that selects nothing. */
+static uint16_t select_target(se *s, uint8_t ch, const apdu_cmd *c, store_id *found_out)
 {
     if (c->p1 != 0x04) return SW_INCORRECT_P1P2;
     uint8_t occ = c->p2 & 0x03, resp = c->p2 & 0x0C;
@@ -264,9 +285,35 @@ static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
         }
     }
     if (!found) return SW_FILE_NOT_FOUND;
+    *found_out = found;
+    return 0;
+}
+
+/* SELECT (ISO 7816-4 §11.2.2; GP CS 2.3.1 §11.9). A SELECT that selects no application goes to
+ * the channel's active applet, if there is one (JCRE §4.6.1: it may be a SELECT of the applet's
+ * own files). */
+static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    store_id found = 0;
+    uint16_t sw0 = select_target(s, ch, c, &found);
+    if (sw0) return selected_is_app(s, ch) ? jcvm_process(s, ch, c, r) : sw0;
     sd_session_end(s, ch);
+    store_id prev = s->chan[ch].selected;
+    bool prev_app = selected_is_app(s, ch);
+    if (reg_get(s, found)->kind == REG_KIND_APP) {
+        /* JCRE §4.2: the runtime deselects the channel's previous applet, selects this one and
+         * hands it the SELECT command; the applet answers it. */
+        uint16_t sw = jcvm_select(s, ch, found, c, r);
+        if (jcvm_selected(s, ch))
+            s->chan[ch].selected =
+                (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED && prev_app) ? prev : found;
+        else
+            s->chan[ch].selected = (prev_app || sw == SW_APPLET_SELECT_FAILED) ? 0 : prev;
+        return sw;
+    }
+    if (prev_app) jcvm_deselect(s, ch);
     s->chan[ch].selected = found;
-    if (resp == 0x0C) return SW_NO_ERROR;
+    if ((c->p2 & 0x0C) == 0x0C) return SW_NO_ERROR; /* no FCI asked for */
     seam_err e = sd_fci(s, found, r);
     return e == SEAM_OK ? SW_NO_ERROR : se_sw_of(e);
 }
@@ -294,6 +341,7 @@ static uint16_t do_manage_channel(se *s, uint8_t ch, const apdu_cmd *c, se_resp 
         uint8_t n = c->p2 ? c->p2 : ch;
         if (n == 0) return SW_INCORRECT_P1P2;
         if (n >= SE_MAX_CHANNELS || !s->chan[n].open) return SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
+        if (selected_is_app(s, n)) jcvm_deselect(s, n);
         channel_close(s, n);
         return SW_NO_ERROR;
     }
@@ -343,12 +391,17 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     }
     const se_reg_rec *app = chan->selected ? reg_get(s, chan->selected) : NULL;
     if (!app) return SW_APPLET_SELECT_FAILED;
-    if (app->kind != REG_KIND_ISD && app->kind != REG_KIND_SSD) return SW_INS_NOT_SUPPORTED;
+    /* An applet's commands go to the Java Card runtime; its secure messaging is its own. */
+    bool applet = app->kind == REG_KIND_APP;
+    if (!applet && app->kind != REG_KIND_ISD && app->kind != REG_KIND_SSD)
+        return SW_INS_NOT_SUPPORTED;
 
-    /* 1. secure messaging, per command */
+    /* 1. secure messaging, per command (security domains only) */
     apdu_cmd plain = *c;
     bool secured = false;
-    if (chan->sc_state == SC_AUTHENTICATED) {
+    if (applet) {
+        /* nothing: the applet sees the command as sent */
+    } else if (chan->sc_state == SC_AUTHENTICATED) {
         if (cl->secure_messaging) {
             uint16_t sw = sd_unwrap(s, ch, c, &plain);
             if (sw) {
@@ -379,7 +432,7 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     }
     uint16_t sw;
     if (cl->chaining) {
-        if (plain.ins == 0x50 || plain.ins == 0x82) {
+        if (!applet && (plain.ins == 0x50 || plain.ins == 0x82)) {
             sw = SW_COMMAND_CHAINING_NOT_SUPPORTED;
             goto wrap;
         }
@@ -407,7 +460,7 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     }
 
     /* 3. the application */
-    sw = sd_process(s, ch, &plain, secured, r);
+    sw = applet ? jcvm_process(s, ch, &plain, r) : sd_process(s, ch, &plain, secured, r);
 
 wrap:
     /* 4. protect the response under the session the command arrived under */

@@ -1,0 +1,569 @@
+/*
+ * Card content management of the Issuer Security Domain (GP CS 2.3.1 §9, §11): INSTALL [for
+ * load], LOAD, INSTALL [for install], [for make selectable] and both combined, and DELETE of
+ * applications and load files. The Java Card side of each step (linking a package, running an
+ * applet's install(), uninstall, freeing objects) is the runtime's (src/se/jcvm/jcvm.h); this
+ * file owns the GP registry entries and the protocol.
+ *
+ * Invariants:
+ *  - every command is parsed and checked completely before anything changes; every change of
+ *    the store runs in ONE store transaction that is aborted on any status other than 9000, so
+ *    a refused command leaves the registry and the store exactly as before (the registry index
+ *    is updated only after the commit);
+ *  - a load session (INSTALL [for load] then LOAD blocks 00, 01, ... strictly in sequence) lives
+ *    in RAM only, belongs to the channel and the secure channel session that opened it, and ends
+ *    with the last block, with any error in a LOAD, with a new INSTALL or DELETE, or when the
+ *    session ends (SELECT, MANAGE CHANNEL close, reset, a C-MAC failure);
+ *  - the Load File Data Block is bounded (CM_LOAD_MAX) and its buffer allocated at power-up;
+ *  - the load file bytes are hostile until the runtime has verified them: the few fields read
+ *    here before that (the package AID, the applets) are read with bounds checks only.
+ *
+ * Choices where GP CS 2.3.1 leaves room (docs/card.md, "Card content management"):
+ *  - an AID already present on the card (application, load file or security domain) in INSTALL:
+ *    6A80 (Table 11-49 lists 6581, 6A80, 6A84, 6A88 only); a load file or module not found: 6A88;
+ *  - a LOAD block out of sequence: 6A86 (P2 is the block number), and the load is dropped;
+ *  - LOAD answers no data (no receipts yet); INSTALL and DELETE answer the single byte 00
+ *    (§11.5.3.1, §11.2.3.1);
+ *  - the Load File Data Block Hash, when given in INSTALL [for load], must be SHA-256 (32 bytes)
+ *    and is checked against the C4 value at the last block (6A80 on mismatch);
+ *  - DAP blocks (E2) and tokens are not supported yet (6A80);
+ *  - content management is refused in CARD_LOCKED (6985), as every card content change is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "se/jcvm/jcvm.h"
+#include "se/se_int.h"
+#include "seam/crypto.h"
+#include "seam/jcl.h"
+#include "seam/tlv.h"
+
+#define LOAD_BUF_CAP (CM_LOAD_MAX + 8) /* the C4 value and its tag and length */
+
+struct se_cm {
+    /* the load session */
+    bool loading;
+    uint8_t ch;
+    uint16_t next_block;
+    uint8_t aid_len;
+    uint8_t aid[16];
+    bool has_hash;
+    uint8_t hash[CR_SHA256_LEN];
+    uint8_t *buf; /* LOAD_BUF_CAP bytes: the LOAD data fields joined */
+    size_t len;
+    size_t hdr_len;   /* C4 tag and length bytes, 0 until known */
+    size_t block_len; /* the C4 value's length */
+    cm_status_cursor status[SE_MAX_CHANNELS];
+    char msg[160]; /* the runtime's last reason, for debugging */
+};
+
+seam_err cm_power_up(se *s)
+{
+    if (s->cm) return SEAM_OK;
+    struct se_cm *cm = calloc(1, sizeof *cm);
+    if (!cm) return SEAM_E_NOMEM;
+    cm->buf = malloc(LOAD_BUF_CAP);
+    if (!cm->buf) {
+        free(cm);
+        return SEAM_E_NOMEM;
+    }
+    s->cm = cm;
+    return SEAM_OK;
+}
+
+static void load_end(struct se_cm *cm)
+{
+    cm->loading = false;
+    cm->len = cm->hdr_len = cm->block_len = 0;
+    cm->next_block = 0;
+}
+
+void cm_power_down(se *s)
+{
+    if (!s->cm) return;
+    load_end(s->cm);
+    free(s->cm->buf);
+    free(s->cm);
+    s->cm = NULL;
+}
+
+void cm_channel_end(se *s, uint8_t ch)
+{
+    if (!s->cm) return;
+    if (s->cm->loading && s->cm->ch == ch) load_end(s->cm);
+    s->cm->status[ch].p1 = 0;
+}
+
+cm_status_cursor *cm_status_cursor_of(se *s, uint8_t ch)
+{
+    return s->cm ? &s->cm->status[ch] : NULL;
+}
+
+/* ---- the load file's package AID and applets ---- */
+
+static seam_err rd_aid(seam_rd *rd, const uint8_t **p, uint8_t *len)
+{
+    if (seam_rd_u8(rd, len) != SEAM_OK || *len < 5 || *len > 16) return SEAM_E_FORMAT;
+    return seam_rd_bytes(rd, *len, p) == SEAM_OK ? SEAM_OK : SEAM_E_FORMAT;
+}
+
+seam_err cm_pkg_info_read(const uint8_t *jcl, size_t len, cm_pkg_info *out)
+{
+    memset(out, 0, sizeof *out);
+    seam_rd rd;
+    seam_rd_init(&rd, jcl, len);
+    uint32_t magic;
+    uint8_t major, minor;
+    if (seam_rd_u32(&rd, &magic) || seam_rd_u8(&rd, &major) || seam_rd_u8(&rd, &minor))
+        return SEAM_E_FORMAT;
+    if (magic != JCL_MAGIC || major != JCL_MAJOR) return SEAM_E_FORMAT;
+    bool got_pkg = false, got_applets = false;
+    for (uint8_t want = JCL_SEC_PACKAGE; want <= JCL_SEC_APPLETS; want++) {
+        uint8_t tag;
+        uint32_t slen;
+        const uint8_t *body;
+        if (seam_rd_u8(&rd, &tag) || seam_rd_u32(&rd, &slen) || tag != want ||
+            seam_rd_bytes(&rd, slen, &body))
+            return SEAM_E_FORMAT;
+        seam_rd sec;
+        seam_rd_init(&sec, body, slen);
+        if (tag == JCL_SEC_PACKAGE) {
+            uint8_t nlen;
+            const uint8_t *name;
+            if (rd_aid(&sec, &out->aid, &out->aid_len) || seam_rd_u8(&sec, &nlen) || nlen == 0 ||
+                seam_rd_bytes(&sec, nlen, &name) || seam_rd_u8(&sec, &out->major) ||
+                seam_rd_u8(&sec, &out->minor) || seam_rd_left(&sec))
+                return SEAM_E_FORMAT;
+            got_pkg = true;
+        } else if (tag == JCL_SEC_APPLETS) {
+            uint8_t n, cls;
+            if (seam_rd_u8(&sec, &n) || n > JCL_MAX_APPLETS || n > SEAM_ARRAY_LEN(out->applet_aid))
+                return SEAM_E_FORMAT;
+            for (uint8_t i = 0; i < n; i++)
+                if (rd_aid(&sec, &out->applet_aid[i], &out->applet_aid_len[i]) ||
+                    seam_rd_u8(&sec, &cls))
+                    return SEAM_E_FORMAT;
+            if (seam_rd_left(&sec)) return SEAM_E_FORMAT;
+            out->napplets = n;
+            got_applets = true;
+        }
+    }
+    if (seam_rd_left(&rd) || !got_pkg || !got_applets) return SEAM_E_FORMAT;
+    return SEAM_OK;
+}
+
+seam_err cm_pkg_info_of(se *s, const se_reg_rec *elf, cm_pkg_info *out)
+{
+    size_t n = 0;
+    const uint8_t *p = jcvm_pkg_bytes(s, seam_be32(elf->obj_id), &n);
+    if (!p) {
+        memset(out, 0, sizeof *out);
+        return SEAM_E_NOT_FOUND;
+    }
+    return cm_pkg_info_read(p, n, out);
+}
+
+/* ---- common checks ---- */
+
+/* Content management is allowed in OP_READY, INITIALIZED and SECURED (GP CS 2.3.1 §5.1.1). */
+static bool card_state_ok(se *s)
+{
+    uint8_t lc = se_card(s)->life_cycle;
+    return lc == GP_CARD_OP_READY || lc == GP_CARD_INITIALIZED || lc == GP_CARD_SECURED;
+}
+
+/* A length of the INSTALL data field: one byte, or for parameters and tokens '81' xx /
+ * '82' xx xx (GP CS 2.3.1 Table 11-44ff: 1-3 bytes). */
+static bool rd_len(seam_rd *rd, bool ber, size_t *len)
+{
+    uint8_t b;
+    if (seam_rd_u8(rd, &b)) return false;
+    if (b < 0x80 || !ber) {
+        *len = b;
+        return true;
+    }
+    if (b == 0x81) {
+        if (seam_rd_u8(rd, &b) || b < 0x80) return false;
+        *len = b;
+        return true;
+    }
+    uint16_t v;
+    if (b != 0x82 || seam_rd_u16(rd, &v) || v < 0x100) return false;
+    *len = v;
+    return true;
+}
+
+static bool rd_field(seam_rd *rd, bool ber, const uint8_t **p, size_t *len)
+{
+    return rd_len(rd, ber, len) && seam_rd_bytes(rd, *len, p) == SEAM_OK;
+}
+
+/* System parameters (tag EF, GP CS 2.3.1 Table 11-49): the memory hints C6 (non-volatile code),
+ * C7 (volatile), C8 (non-volatile data), D7/D8 (their extended forms) are accepted and ignored;
+ * anything else is refused. */
+static bool system_params_ok(const uint8_t *p, size_t n)
+{
+    tlv_iter it;
+    tlv_t t;
+    seam_err e;
+    tlv_iter_init(&it, p, n);
+    while ((e = tlv_next(&it, &t)) == SEAM_OK)
+        if (t.tag != 0xC6 && t.tag != 0xC7 && t.tag != 0xC8 && t.tag != 0xD7 && t.tag != 0xD8)
+            return false;
+    return e == SEAM_E_NOT_FOUND;
+}
+
+/* Install or load parameters: a TLV sequence of at most one EF and (for install) exactly one
+ * C9, whose value goes to *c9 (may be empty). */
+static bool params_ok(const uint8_t *p, size_t n, bool want_c9, const uint8_t **c9, size_t *c9_len)
+{
+    tlv_iter it;
+    tlv_t t;
+    seam_err e;
+    int nc9 = 0, nef = 0;
+    tlv_iter_init(&it, p, n);
+    while ((e = tlv_next(&it, &t)) == SEAM_OK) {
+        if (t.tag == 0xC9 && want_c9) {
+            nc9++;
+            *c9 = t.value;
+            *c9_len = t.len;
+        } else if (t.tag == 0xEF) {
+            nef++;
+            if (!system_params_ok(t.value, t.len)) return false;
+        } else {
+            return false;
+        }
+    }
+    if (e != SEAM_E_NOT_FOUND || nef > 1) return false;
+    return want_c9 ? nc9 == 1 : true;
+}
+
+/* Privileges an application may have (GP CS 2.3.1 Table 6-1): Card Lock, Card Terminate and
+ * CVM Management. Security Domain privileges (SSDs are not supported yet) and those that only
+ * mean something for a security domain are refused; so is Card Reset (default selection of
+ * an applet is not implemented). */
+static bool app_privileges_ok(const uint8_t *p, size_t n)
+{
+    if (n != 0 && n != 1 && n != 3) return false;
+    if (n >= 1 &&
+        (p[0] & ~(GP_PRIV0_CARD_LOCK | GP_PRIV0_CARD_TERMINATE | GP_PRIV0_CVM_MANAGEMENT)))
+        return false;
+    if (n == 3 && (p[1] || p[2])) return false;
+    return true;
+}
+
+static bool selected_anywhere(se *s, store_id id)
+{
+    for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
+        if (s->chan[ch].open && s->chan[ch].selected == id) return true;
+    return false;
+}
+
+/* Ends a transaction: commits after 9000, else aborts and keeps the SW. */
+static uint16_t tx_end(se *s, uint16_t sw)
+{
+    if (sw == SW_NO_ERROR) {
+        seam_err e = store_tx_commit(s->st);
+        if (e != SEAM_OK) {
+            store_tx_abort(s->st);
+            return se_sw_of(e);
+        }
+        return SW_NO_ERROR;
+    }
+    store_tx_abort(s->st);
+    return sw;
+}
+
+static uint16_t reply_00(se_resp *r)
+{
+    r->p[0] = 0x00;
+    r->len = 1;
+    return SW_NO_ERROR;
+}
+
+/* ---- INSTALL ---- */
+
+/* INSTALL [for load] (GP CS 2.3.1 §11.5.2.3.1): ELF AID, SD AID, hash, load parameters, token. */
+static uint16_t install_for_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    struct se_cm *cm = s->cm;
+    seam_rd rd;
+    seam_rd_init(&rd, c->data, c->lc);
+    const uint8_t *aid, *sd, *hash, *params, *token;
+    size_t aid_len, sd_len, hash_len, params_len, token_len;
+    if (!rd_field(&rd, false, &aid, &aid_len) || !rd_field(&rd, false, &sd, &sd_len) ||
+        !rd_field(&rd, false, &hash, &hash_len) || !rd_field(&rd, true, &params, &params_len) ||
+        !rd_field(&rd, true, &token, &token_len) || seam_rd_left(&rd))
+        return SW_WRONG_DATA;
+    if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
+    if (hash_len != 0 && hash_len != CR_SHA256_LEN) return SW_WRONG_DATA;
+    if (params_len && !params_ok(params, params_len, false, NULL, NULL)) return SW_WRONG_DATA;
+    if (token_len) return SW_WRONG_DATA; /* delegated management tokens: not yet */
+    if (sd_len) {
+        const se_reg_rec *isd = reg_get(s, s->isd_id);
+        if (sd_len != isd->aid_len || memcmp(sd, isd->aid, sd_len) != 0)
+            return SW_REFERENCED_DATA_NOT_FOUND;
+    }
+    if (reg_find(s, aid, aid_len, false, 0, false)) return SW_WRONG_DATA;
+    cm->loading = true;
+    cm->ch = ch;
+    cm->next_block = 0;
+    cm->len = cm->hdr_len = cm->block_len = 0;
+    cm->aid_len = (uint8_t)aid_len;
+    memcpy(cm->aid, aid, aid_len);
+    cm->has_hash = hash_len != 0;
+    if (hash_len) memcpy(cm->hash, hash, hash_len);
+    return reply_00(r);
+}
+
+/* The module's index in the package's APPLETS, or -1. */
+static int find_module(const cm_pkg_info *pi, const uint8_t *aid, size_t len)
+{
+    for (int i = 0; i < pi->napplets; i++)
+        if (pi->applet_aid_len[i] == len && memcmp(pi->applet_aid[i], aid, len) == 0) return i;
+    return -1;
+}
+
+/* INSTALL [for install] (P1 04), [for make selectable] (08), both (0C) (GP CS 2.3.1
+ * §11.5.2.3.2-3): ELF AID, module AID, application AID, privileges, install parameters, token. */
+static uint16_t install_for_install(se *s, uint8_t p1, const apdu_cmd *c, se_resp *r)
+{
+    bool install = p1 & 0x04, selectable = p1 & 0x08;
+    seam_rd rd;
+    seam_rd_init(&rd, c->data, c->lc);
+    const uint8_t *elf, *mod, *aid, *priv, *params, *token, *c9 = NULL;
+    size_t elf_len, mod_len, aid_len, priv_len, params_len, token_len, c9_len = 0;
+    if (!rd_field(&rd, false, &elf, &elf_len) || !rd_field(&rd, false, &mod, &mod_len) ||
+        !rd_field(&rd, false, &aid, &aid_len) || !rd_field(&rd, false, &priv, &priv_len) ||
+        !rd_field(&rd, true, &params, &params_len) || !rd_field(&rd, true, &token, &token_len) ||
+        seam_rd_left(&rd))
+        return SW_WRONG_DATA;
+    if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
+    if (token_len) return SW_WRONG_DATA;
+    if (!app_privileges_ok(priv, priv_len)) return SW_WRONG_DATA;
+
+    if (!install) {
+        /* make selectable alone: no load file, no module, no parameters */
+        if (elf_len || mod_len || params_len) return SW_WRONG_DATA;
+        store_id id = reg_find(s, aid, aid_len, false, 0, false);
+        const se_reg_rec *app = id ? reg_get(s, id) : NULL;
+        if (!app || app->kind != REG_KIND_APP) return SW_REFERENCED_DATA_NOT_FOUND;
+        if (app->life_cycle != GP_APP_INSTALLED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        uint8_t lc = GP_APP_SELECTABLE;
+        seam_err e = store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1);
+        return e == SEAM_OK ? reply_00(r) : se_sw_of(e);
+    }
+
+    if (elf_len < 5 || elf_len > 16 || mod_len < 5 || mod_len > 16) return SW_WRONG_DATA;
+    if (priv_len == 0) return SW_WRONG_DATA;
+    if (!params_ok(params, params_len, true, &c9, &c9_len)) return SW_WRONG_DATA;
+    /* the install() parameter bArray (JCRE §6.2) must fit bLength: at most 127 bytes */
+    if (3 + aid_len + priv_len + c9_len > 127) return SW_WRONG_DATA;
+    store_id elf_id = reg_find(s, elf, elf_len, false, 0, false);
+    const se_reg_rec *elf_rec = elf_id ? reg_get(s, elf_id) : NULL;
+    if (!elf_rec || elf_rec->kind != REG_KIND_LOAD_FILE) return SW_REFERENCED_DATA_NOT_FOUND;
+    cm_pkg_info pi;
+    if (cm_pkg_info_of(s, elf_rec, &pi) != SEAM_OK) return SW_REFERENCED_DATA_NOT_FOUND;
+    int module = find_module(&pi, mod, mod_len);
+    if (module < 0) return SW_REFERENCED_DATA_NOT_FOUND;
+    if (reg_find(s, aid, aid_len, false, 0, false)) return SW_WRONG_DATA;
+    if (!reg_index_room(s, 1)) return SW_NOT_ENOUGH_MEMORY;
+    store_id pkg_obj = seam_be32(elf_rec->obj_id);
+
+    se_reg_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.kind = REG_KIND_APP;
+    rec.life_cycle = selectable ? GP_APP_SELECTABLE : GP_APP_INSTALLED;
+    rec.aid_len = (uint8_t)aid_len;
+    memcpy(rec.aid, aid, aid_len);
+    memcpy(rec.priv, priv, priv_len); /* 1 or 3 bytes; the rest stays 0 */
+    seam_put_be32(rec.sd_id, s->isd_id);
+    seam_put_be32(rec.elf_id, elf_id);
+    rec.module = (uint8_t)module;
+
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return se_sw_of(e);
+    store_id app_id = 0;
+    e = store_alloc(s->st, 0, SE_OBJ_REGISTRY, sizeof rec, &app_id);
+    if (e == SEAM_OK) e = store_write(s->st, app_id, 0, &rec, sizeof rec);
+    uint16_t sw = se_sw_of(e);
+    if (sw == SW_NO_ERROR) {
+        s->cm->msg[0] = 0;
+        sw = jcvm_install(s, pkg_obj, (uint8_t)module, app_id, aid, aid_len, priv, priv_len, c9,
+                          c9_len, s->cm->msg, sizeof s->cm->msg);
+    }
+    if (sw == SW_NO_ERROR) {
+        const se_reg_rec *now = reg_get(s, app_id);
+        if (!now || seam_be32(now->obj_id) == 0) sw = SW_WRONG_DATA; /* never registered */
+    }
+    sw = tx_end(s, sw);
+    if (sw != SW_NO_ERROR) return sw;
+    reg_index_add(s, app_id); /* room was checked above */
+    return reply_00(r);
+}
+
+uint16_t cm_install(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    if (!s->cm) return SW_UNKNOWN;
+    uint8_t p1 = c->p1 & 0x7F; /* b8: more INSTALL commands follow (informative) */
+    if (c->p2 != 0x00) return SW_INCORRECT_P1P2;
+    if (p1 != 0x02 && p1 != 0x04 && p1 != 0x08 && p1 != 0x0C) return SW_INCORRECT_P1P2;
+    if (!card_state_ok(s)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    if (c->lc == 0) return SW_WRONG_LENGTH;
+    load_end(s->cm); /* a new INSTALL ends any load in progress */
+    if (p1 == 0x02) return install_for_load(s, ch, c, r);
+    return install_for_install(s, p1, c, r);
+}
+
+/* ---- LOAD ---- */
+
+/* Reads the C4 tag and length once enough bytes are there: 0 (not yet / done), or an SW. */
+static uint16_t load_header(struct se_cm *cm)
+{
+    if (cm->hdr_len || cm->len == 0) return 0;
+    if (cm->buf[0] != 0xC4) return SW_WRONG_DATA; /* E2 DAP blocks: not yet */
+    if (cm->len < 2) return 0;
+    uint8_t b = cm->buf[1];
+    size_t n = b < 0x80 ? 0 : (size_t)(b & 0x7F);
+    if (b == 0x80 || n > 3) return SW_WRONG_DATA;
+    if (cm->len < 2 + n) return 0;
+    size_t v = b < 0x80 ? b : 0;
+    for (size_t i = 0; i < n; i++)
+        v = v << 8 | cm->buf[2 + i];
+    if (v == 0) return SW_WRONG_DATA;
+    if (v > CM_LOAD_MAX) return SW_NOT_ENOUGH_MEMORY;
+    cm->hdr_len = 2 + n;
+    cm->block_len = v;
+    return 0;
+}
+
+/* The last block arrived: check the block, create the load file's registry entry and hand the
+ * package to the runtime, in one transaction. */
+static uint16_t load_complete(se *s)
+{
+    struct se_cm *cm = s->cm;
+    if (!cm->hdr_len || cm->len != cm->hdr_len + cm->block_len) return SW_WRONG_DATA;
+    const uint8_t *block = cm->buf + cm->hdr_len;
+    if (cm->has_hash) {
+        uint8_t h[CR_SHA256_LEN];
+        if (cr_sha256(block, cm->block_len, h) != SEAM_OK) return SW_UNKNOWN;
+        bool same = seam_ct_equal(h, cm->hash, sizeof h);
+        if (!same) return SW_WRONG_DATA;
+    }
+    cm_pkg_info pi;
+    if (cm_pkg_info_read(block, cm->block_len, &pi) != SEAM_OK) return SW_WRONG_DATA;
+    if (pi.aid_len != cm->aid_len || memcmp(pi.aid, cm->aid, cm->aid_len) != 0)
+        return SW_WRONG_DATA;
+    if (reg_find(s, cm->aid, cm->aid_len, false, 0, false)) return SW_WRONG_DATA;
+    if (!reg_index_room(s, 1)) return SW_NOT_ENOUGH_MEMORY;
+
+    se_reg_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.kind = REG_KIND_LOAD_FILE;
+    rec.life_cycle = GP_ELF_LOADED;
+    rec.aid_len = cm->aid_len;
+    memcpy(rec.aid, cm->aid, cm->aid_len);
+    seam_put_be32(rec.sd_id, s->isd_id);
+
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return se_sw_of(e);
+    store_id id = 0, pkg = 0;
+    e = store_alloc(s->st, 0, SE_OBJ_REGISTRY, sizeof rec, &id);
+    if (e == SEAM_OK) e = store_write(s->st, id, 0, &rec, sizeof rec);
+    uint16_t sw = se_sw_of(e);
+    if (sw == SW_NO_ERROR) {
+        cm->msg[0] = 0;
+        sw = jcvm_load(s, block, cm->block_len, &pkg, cm->msg, sizeof cm->msg);
+        if (sw == SW_NO_ERROR && pkg == 0) sw = SW_UNKNOWN;
+    }
+    if (sw == SW_NO_ERROR) {
+        uint8_t be[4];
+        seam_put_be32(be, pkg);
+        sw = se_sw_of(store_write(s->st, id, offsetof(se_reg_rec, obj_id), be, 4));
+    }
+    sw = tx_end(s, sw);
+    if (sw == SW_NO_ERROR) reg_index_add(s, id);
+    return sw;
+}
+
+/* LOAD (GP CS 2.3.1 §11.6): P1 00 more blocks, 80 the last; P2 the block number from 00. */
+uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+{
+    struct se_cm *cm = s->cm;
+    (void)r;
+    if (!cm) return SW_UNKNOWN;
+    if (c->p1 != 0x00 && c->p1 != 0x80) return SW_INCORRECT_P1P2;
+    if (!cm->loading || cm->ch != ch) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    uint16_t sw = 0;
+    if (!card_state_ok(s))
+        sw = SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    else if (c->p2 != cm->next_block)
+        sw = SW_INCORRECT_P1P2;
+    else if (c->lc == 0)
+        sw = SW_WRONG_LENGTH;
+    else if (c->lc > LOAD_BUF_CAP - cm->len)
+        sw = SW_NOT_ENOUGH_MEMORY;
+    if (!sw) {
+        memcpy(cm->buf + cm->len, c->data, c->lc);
+        cm->len += c->lc;
+        sw = load_header(cm);
+    }
+    if (!sw && cm->hdr_len && cm->len > cm->hdr_len + cm->block_len) sw = SW_WRONG_DATA;
+    if (!sw && c->p1 == 0x00) {
+        if (cm->next_block == 0xFF) {
+            sw = SW_INCORRECT_P1P2; /* no block number left */
+        } else {
+            cm->next_block++;
+            return SW_NO_ERROR;
+        }
+    }
+    if (!sw) sw = load_complete(s);
+    load_end(cm);
+    return sw;
+}
+
+/* ---- DELETE ---- */
+
+uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related, se_resp *r)
+{
+    (void)ch;
+    if (!s->cm) return SW_UNKNOWN;
+    load_end(s->cm);
+    if (!card_state_ok(s)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    store_id id = reg_find(s, aid, aid_len, false, 0, false);
+    const se_reg_rec *e = id ? reg_get(s, id) : NULL;
+    if (!e) return SW_REFERENCED_DATA_NOT_FOUND;
+    if (e->kind == REG_KIND_ISD || e->kind == REG_KIND_SSD)
+        return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+
+    uint16_t sw = SW_NO_ERROR;
+    seam_err err;
+    if (e->kind == REG_KIND_APP) {
+        if (selected_anywhere(s, id)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
+        sw = jcvm_delete_app(s, id);
+        if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
+    } else {
+        /* a load file: its applications go with it only when asked (P2 80) */
+        store_id pkg = seam_be32(e->obj_id);
+        for (store_id a = reg_next(s, 0); a; a = reg_next(s, a)) {
+            const se_reg_rec *ar = reg_get(s, a);
+            if (!ar || ar->kind != REG_KIND_APP || seam_be32(ar->elf_id) != id) continue;
+            if (!related || selected_anywhere(s, a)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        }
+        if (jcvm_pkg_imported(s, pkg)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
+        for (store_id a = reg_next(s, 0); sw == SW_NO_ERROR && a; a = reg_next(s, a)) {
+            const se_reg_rec *ar = reg_get(s, a);
+            if (!ar || ar->kind != REG_KIND_APP || seam_be32(ar->elf_id) != id) continue;
+            sw = jcvm_delete_app(s, a);
+            if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, a));
+        }
+        if (sw == SW_NO_ERROR) sw = jcvm_delete_pkg(s, pkg);
+        if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
+    }
+    sw = tx_end(s, sw);
+    if (sw != SW_NO_ERROR) return sw;
+    reg_index_prune(s);
+    return reply_00(r);
+}

@@ -1,0 +1,317 @@
+/*
+ * The tear test of the Java Card runtime and GP content management (issue "Java Card runtime":
+ * "power cut at every write of install + a run of transactions + delete; every power-up sees a
+ * consistent registry and heap"). Same method as tests/test_tear.c: a reference run of the
+ * workload records every durable state (store commit hook) and counts the low-level writes W;
+ * then for every n in 1..W the workload runs on a fresh chip with the power cut at write n, and
+ * the next power-up must open, show exactly the last durable state before the cut or the one
+ * being written, and still work: whatever the registry says is there can be used (the applet
+ * selects and answers, its counter is what the state says), and what is missing can be
+ * installed again.
+ *
+ * Workload: SCP03 session with the ISD; INSTALL [for load] + LOAD of build/applets/echo.jcl in
+ * several blocks; INSTALL [for install and make selectable]; SELECT the applet; 5 x INS 02
+ * (a transaction each) and INS 01; SELECT ISD; DELETE the package and its applet (P2 80).
+ * Also checked: every command makes at most one durable update (the whole command or nothing),
+ * except EXTERNAL AUTHENTICATE (spend a try, give it back).
+ */
+#include <stdlib.h>
+
+#include "check.h"
+#include "seam/gpclient.h"
+#include "seam/se.h"
+#include "seam/sw.h"
+#include "seam/transport.h"
+
+#define MAX_STATES 4096
+
+static uint8_t states[MAX_STATES][32];
+static size_t nstates;
+static bool overflow;
+static unsigned long non_atomic;
+
+static void hook(void *ctx, store *st)
+{
+    (void)ctx;
+    if (nstates == MAX_STATES) {
+        overflow = true;
+        return;
+    }
+    store_digest(st, states[nstates++]);
+}
+
+static seam_err glue_tx(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+                        size_t *rlen)
+{
+    size_t before = nstates;
+    seam_err e = se_transmit(ctx, cmd, len, resp, cap, rlen);
+    size_t updates = nstates - before;
+    size_t allowed = (len > 1 && cmd[1] == 0x82) ? 2 : 1;
+    if (e == SEAM_OK && updates > allowed) {
+        fprintf(stderr, "  command %02X%02X%02X%02X made %zu durable updates\n", cmd[0], cmd[1],
+                cmd[2], cmd[3], updates);
+        non_atomic++;
+    }
+    return e;
+}
+
+static seam_err glue_reset(void *ctx, uint8_t *atr, size_t cap, size_t *len)
+{
+    return se_reset(ctx, atr, cap, len);
+}
+
+static const uint8_t seed[] = "seam jc tear test";
+static const uint8_t pkg_aid[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01};
+static const uint8_t app_aid[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01, 0x01};
+static uint8_t *jcl;
+static size_t jcl_len;
+static gp_keys k_test;
+
+typedef struct {
+    se *card;
+    seam_card *hc;
+    gp_client cl;
+    gp_session gs;
+} rig;
+
+static seam_err power_up(rig *r, store_medium *m, char *msg, size_t cap)
+{
+    cr_rng_seed_deterministic(seed, sizeof seed);
+    se_config cfg = {.medium = m, .quiet = true};
+    seam_err e = se_open(&r->card, &cfg, msg, cap);
+    if (e != SEAM_OK) return e;
+    seam_card_fns f = {glue_tx, glue_reset, r->card};
+    e = card_open_fns(&r->hc, &f);
+    if (e != SEAM_OK) {
+        se_close(r->card);
+        return e;
+    }
+    memset(&r->cl, 0, sizeof r->cl);
+    r->cl.card = r->hc;
+    memset(&r->gs, 0, sizeof r->gs);
+    gp_session_plain(&r->gs, &r->cl);
+    return SEAM_OK;
+}
+
+static void power_down(rig *r)
+{
+    gp_session_close(&r->gs);
+    card_close(r->hc);
+    se_close(r->card);
+}
+
+static seam_err expect(seam_err e, uint16_t sw, uint16_t want, const char *what)
+{
+    if (e != SEAM_OK) return e;
+    if (sw != want) {
+        fprintf(stderr, "  workload: %s gave %04X, wanted %04X\n", what, sw, want);
+        return SEAM_E_PROTOCOL;
+    }
+    return SEAM_OK;
+}
+
+#define DO(expr, want, what)                                                                       \
+    do {                                                                                           \
+        uint16_t sw = 0;                                                                           \
+        seam_err e_ = (expr);                                                                      \
+        e_ = expect(e_, sw, (want), (what));                                                       \
+        if (e_ != SEAM_OK) return e_;                                                              \
+    } while (0)
+
+static seam_err isd_session(rig *r)
+{
+    uint8_t buf[300];
+    size_t n;
+    DO(gp_select(&r->cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, buf, sizeof buf, &n, &sw),
+       SW_NO_ERROR, "select ISD");
+    gp_session_close(&r->gs);
+    DO(gp_session_open(&r->gs, &r->cl, &k_test, 0x33, NULL, 8, &sw), SW_NO_ERROR, "session");
+    return SEAM_OK;
+}
+
+static seam_err load(rig *r)
+{
+    DO(gp_install_for_load(&r->gs, pkg_aid, sizeof pkg_aid, NULL, 0, &sw), SW_NO_ERROR,
+       "install for load");
+    DO(gp_load(&r->gs, jcl, jcl_len, 200, NULL, &sw), SW_NO_ERROR, "load");
+    return SEAM_OK;
+}
+
+static seam_err install(rig *r)
+{
+    static const uint8_t priv = 0;
+    DO(gp_install_for_install(&r->gs, GP_INSTALL_FOR_INSTALL_SELECTABLE, pkg_aid, sizeof pkg_aid,
+                              app_aid, sizeof app_aid, app_aid, sizeof app_aid, &priv, 1, NULL, 0,
+                              &sw),
+       SW_NO_ERROR, "install");
+    return SEAM_OK;
+}
+
+/* INS 02 on the selected echo applet: *value gets the counter it returns. */
+static seam_err count(rig *r, unsigned *value)
+{
+    static const uint8_t c2[] = {0x80, 0x02, 0x00, 0x00, 0x00};
+    uint8_t buf[300];
+    size_t n;
+    DO(gp_transmit(&r->cl, c2, sizeof c2, buf, sizeof buf, &n, &sw), SW_NO_ERROR, "INS 02");
+    if (n != 4) return SEAM_E_PROTOCOL;
+    *value = (unsigned)buf[0] << 8 | buf[1];
+    return SEAM_OK;
+}
+
+static seam_err workload(rig *r)
+{
+    seam_err e;
+    uint8_t buf[300];
+    size_t n;
+    if ((e = isd_session(r)) || (e = load(r)) || (e = install(r))) return e;
+    DO(gp_select(&r->cl, app_aid, sizeof app_aid, buf, sizeof buf, &n, &sw), SW_NO_ERROR,
+       "select echo");
+    for (unsigned i = 1; i <= 5; i++) {
+        unsigned v;
+        if ((e = count(r, &v))) return e;
+        if (v != i) return SEAM_E_PROTOCOL;
+    }
+    static const uint8_t c1[] = {0x80, 0x01, 0x00, 0x00, 0x02, 0xCA, 0xFE, 0x00};
+    DO(gp_transmit(&r->cl, c1, sizeof c1, buf, sizeof buf, &n, &sw), SW_NO_ERROR, "INS 01");
+    if ((e = isd_session(r))) return e;
+    DO(gp_delete(&r->gs, pkg_aid, sizeof pkg_aid, true, &sw), SW_NO_ERROR, "delete");
+    return SEAM_OK;
+}
+
+/* After a power-up: whatever is there works, whatever is not can be installed, and the whole
+ * content can be deleted. */
+static void check_works(rig *r)
+{
+    uint8_t buf[300];
+    size_t n;
+    uint16_t sw;
+    REQUIRE(isd_session(r) == SEAM_OK);
+    gp_status_entry st[16];
+    size_t cnt = 0;
+    REQUIRE(gp_get_status(&r->gs, 0x20, st, 16, &cnt, &sw) == SEAM_OK);
+    bool have_pkg = sw == SW_NO_ERROR && cnt == 1;
+    REQUIRE(have_pkg || sw == SW_REFERENCED_DATA_NOT_FOUND);
+    cnt = 0;
+    REQUIRE(gp_get_status(&r->gs, 0x40, st, 16, &cnt, &sw) == SEAM_OK);
+    bool have_app = sw == SW_NO_ERROR && cnt == 1;
+    REQUIRE(have_app || sw == SW_REFERENCED_DATA_NOT_FOUND);
+    CHECK(!have_app || have_pkg);
+    if (!have_pkg) REQUIRE(load(r) == SEAM_OK);
+    if (!have_app) REQUIRE(install(r) == SEAM_OK);
+    CHECK(gp_select(&r->cl, app_aid, sizeof app_aid, buf, sizeof buf, &n, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_NO_ERROR);
+    unsigned a = 0, b = 0;
+    CHECK(count(r, &a) == SEAM_OK);
+    CHECK(count(r, &b) == SEAM_OK);
+    CHECK_EQ(b, a + 1);
+    CHECK(a >= 1 && a <= 6);
+    REQUIRE(isd_session(r) == SEAM_OK);
+    CHECK(gp_delete(&r->gs, pkg_aid, sizeof pkg_aid, true, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_NO_ERROR);
+}
+
+static bool same(const uint8_t *a, const uint8_t *b)
+{
+    return memcmp(a, b, 32) == 0;
+}
+
+static void test_tear_every_write(void)
+{
+    char path[1024];
+    const char *b = getenv("SEAM_BUILD");
+    snprintf(path, sizeof path, "%s/applets/echo.jcl", b ? b : "build");
+    FILE *f = fopen(path, "rb");
+    REQUIRE(f != NULL);
+    static uint8_t buf[1 << 16];
+    jcl_len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    jcl = buf;
+    REQUIRE(jcl_len > 0 && jcl_len < sizeof buf);
+    uint8_t t[16];
+    for (int i = 0; i < 16; i++) t[i] = (uint8_t)(0x40 + i);
+    gp_keys_set(&k_test, t, t, t, 16, 0xFF);
+
+    char msg[256];
+    rig r;
+    store_medium *m;
+    store_medium_memory(&m);
+    nstates = 0;
+    REQUIRE(power_up(&r, m, msg, sizeof msg) == SEAM_OK);
+    store_digest(se_store(r.card), states[nstates++]);
+    store_set_commit_hook(se_store(r.card), hook, NULL);
+    REQUIRE(workload(&r) == SEAM_OK);
+    power_down(&r);
+    CHECK_EQ(non_atomic, 0);
+    unsigned long w = store_medium_writes(m);
+    size_t ref_n = nstates;
+    static uint8_t ref[MAX_STATES][32];
+    memcpy(ref, states, sizeof states[0] * ref_n);
+    store_medium_free(m);
+    REQUIRE(!overflow);
+    fprintf(stderr, "  reference run: %lu low-level writes, %zu durable states\n", w, ref_n);
+    REQUIRE(w > 10 && ref_n > 8);
+
+    unsigned long failures = 0;
+    for (unsigned long cut = 1; cut <= w && failures < 5; cut++) {
+        store_medium_memory(&m);
+        store_medium_set_tear(m, cut);
+        nstates = 0;
+        seam_err e = power_up(&r, m, msg, sizeof msg);
+        if (e == SEAM_OK) {
+            store_digest(se_store(r.card), states[nstates++]);
+            store_set_commit_hook(se_store(r.card), hook, NULL);
+            e = workload(&r);
+            power_down(&r);
+        }
+        if (!store_medium_torn(m)) {
+            fprintf(stderr, "  cut %lu: the hook never fired (%s)\n", cut, seam_strerror(e));
+            failures++;
+            store_medium_free(m);
+            continue;
+        }
+        size_t k = nstates;
+        for (size_t i = 0; i < k; i++)
+            if (!same(states[i], ref[i])) {
+                fprintf(stderr, "  cut %lu: durable state %zu differs from the reference\n", cut,
+                        i);
+                failures++;
+                break;
+            }
+        store_medium_power_cycle(m);
+        nstates = 0;
+        e = power_up(&r, m, msg, sizeof msg);
+        if (e != SEAM_OK) {
+            fprintf(stderr, "  cut %lu: power-up failed: %s: %s\n", cut, seam_strerror(e), msg);
+            failures++;
+            store_medium_free(m);
+            continue;
+        }
+        uint8_t d[32];
+        store_digest(se_store(r.card), d);
+        bool ok = k == 0 ? same(d, ref[0])
+                         : same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
+        if (!ok) {
+            fprintf(stderr, "  cut %lu: power-up shows neither state %zu nor %zu\n", cut,
+                    k ? k - 1 : 0, k);
+            failures++;
+        }
+        int before = check_failures;
+        check_works(&r);
+        if (check_failures != before) {
+            fprintf(stderr, "  cut %lu: the card does not work after power-up\n", cut);
+            failures++;
+        }
+        power_down(&r);
+        store_medium_free(m);
+    }
+    CHECK_EQ(failures, 0);
+    fprintf(stderr, "  %lu cuts checked\n", w);
+}
+
+int main(void)
+{
+    RUN(test_tear_every_write);
+    gp_keys_wipe(&k_test);
+    return check_summary();
+}
