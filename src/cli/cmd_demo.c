@@ -9,8 +9,11 @@
  * (tests/test_demo.sh relies on that). Nothing here is secret: the demo keys are printed
  * because they are demonstration values, never real ones.
  */
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "seam/gpclient.h"
@@ -97,6 +100,88 @@ static void show_session(const gp_session *s)
     if (s->iu.has_seq) line_hex("  sequence counter", s->iu.seq, 3);
 }
 
+/* The echo applet's load file, built next to the seam binary (build/applets/echo.jcl). */
+static uint8_t *read_echo(size_t *len, char *path, size_t cap)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return NULL;
+    self[n] = 0;
+    snprintf(path, cap, "%s/applets/echo.jcl", dirname(self));
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static uint8_t buf[1 << 16];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return *len > 0 && *len < sizeof buf ? buf : NULL;
+}
+
+/* Java Card: load, install, use and delete the echo applet, all under the ISD's session. */
+static void java_card(gp_session *s, gp_client *cl)
+{
+    char path[PATH_MAX + 32];
+    size_t len = 0, n;
+    uint16_t sw = 0;
+    uint8_t buf[300];
+    const uint8_t *jcl = read_echo(&len, path, sizeof path);
+    if (!expect(jcl != NULL, "the echo applet's load file is there (make builds it)")) {
+        printf("   (%s)\n", path);
+        return;
+    }
+    gp_load_file_info info;
+    char msg[200];
+    if (!expect(gp_load_file_info_parse(jcl, len, &info, msg, sizeof msg) == SEAM_OK &&
+                    info.n_applets == 1,
+                "load file read: package F07365616D01 with one applet"))
+        return;
+    printf("   %s: %zu bytes (javac + seam's converter, docs/load-file.md)\n", path, len);
+
+    heading("INSTALL [for load] and LOAD: the package goes to the card in blocks");
+    printf("   the card checks the whole load file before it keeps anything: structure,\n"
+           "   references, and every method's bytecode against its stack maps (verifier)\n");
+    gp_client quiet = *cl;
+    quiet.trace = NULL;
+    gp_client *saved = s->client;
+    seam_err e = gp_install_for_load(s, info.aid, info.aid_len, NULL, 0, &sw);
+    if (e == SEAM_OK && sw == SW_NO_ERROR) {
+        s->client = &quiet; /* the LOAD blocks would fill the screen */
+        e = gp_load(s, jcl, len, 0, NULL, &sw);
+        s->client = saved;
+    }
+    if (!expect(e == SEAM_OK && sw == SW_NO_ERROR, "package loaded, verified and linked")) {
+        printf("   (%s, SW %04X)\n", seam_strerror(e), sw);
+        return;
+    }
+    heading("INSTALL [for install and make selectable]: the applet's install() runs");
+    static const uint8_t priv = 0;
+    e = gp_install_for_install(s, GP_INSTALL_FOR_INSTALL_SELECTABLE, info.aid, info.aid_len,
+                               info.applet[0], info.applet_len[0], info.applet[0],
+                               info.applet_len[0], &priv, 1, NULL, 0, &sw);
+    if (!expect(e == SEAM_OK && sw == SW_NO_ERROR, "applet F07365616D0101 installed, SELECTABLE"))
+        return;
+
+    heading("SELECT the applet and talk to it (its own commands, no secure channel)");
+    e = gp_select(cl, info.applet[0], info.applet_len[0], buf, sizeof buf, &n, &sw);
+    if (!expect(e == SEAM_OK && sw == SW_NO_ERROR, "echo applet selected")) return;
+    static const uint8_t c1[] = {0x80, 0x01, 0x00, 0x00, 0x05, 's', 'e', 'a', 'm', '!', 0x00};
+    e = gp_transmit(cl, c1, sizeof c1, buf, sizeof buf, &n, &sw);
+    expect(e == SEAM_OK && sw == SW_NO_ERROR && n == 7 && !memcmp(buf, c1 + 5, 5),
+           "INS 01 returned the data unchanged");
+    static const uint8_t c2[] = {0x80, 0x02, 0x00, 0x00, 0x00};
+    e = gp_transmit(cl, c2, sizeof c2, buf, sizeof buf, &n, &sw);
+    bool one = e == SEAM_OK && sw == SW_NO_ERROR && n == 4 && buf[0] == 0 && buf[1] == 1;
+    e = gp_transmit(cl, c2, sizeof c2, buf, sizeof buf, &n, &sw);
+    expect(one && e == SEAM_OK && sw == SW_NO_ERROR && n == 4 && buf[0] == 0 && buf[1] == 2,
+           "INS 02: the persistent counter went 0001, 0002 (a transaction each)");
+    static const uint8_t c3[] = {0x80, 0x7F, 0x00, 0x00, 0x00};
+    e = gp_transmit(cl, c3, sizeof c3, buf, sizeof buf, &n, &sw);
+    expect(e == SEAM_OK && sw == SW_INS_NOT_SUPPORTED, "an unknown INS: 6D00 (ISOException)");
+
+    heading("Back to the ISD: DELETE the package and its applet (80 E4 00 80)");
+    e = gp_select(cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, buf, sizeof buf, &n, &sw);
+    if (!expect(e == SEAM_OK && sw == SW_NO_ERROR, "ISD selected")) return;
+}
+
 static bool list_isd(gp_session *s, const char *expect_state)
 {
     gp_status_entry e[4];
@@ -147,7 +232,8 @@ int cmd_demo(int argc, char **argv)
     gp_keys_set(&nk, k[0], k[1], k[2], 32, 0x30);
     seam_wipe(k, sizeof k);
 
-    printf("seam demo: GlobalPlatform card management over SCP03, against an in-process SE\n");
+    printf("seam demo: GlobalPlatform card management over SCP03 and a Java Card applet, against\n"
+           "an in-process SE\n");
 
     heading("Power on: the card answers with its ATR");
     se_config cfg = {.medium = NULL, .quiet = true};
@@ -203,6 +289,17 @@ int cmd_demo(int argc, char **argv)
         show_session(&s);
         expect(has_key_set(&s, 0x30, 256) && !has_key_set(&s, 0xFF, 128),
                "key information: set 30 is AES-256; the test key set FF is gone");
+        gp_session_close(&s);
+    }
+
+    heading("Java Card: the echo applet (applets/echo)");
+    e = gp_session_open(&s, &cl, &nk, 0x33, NULL, 8, &sw);
+    if (expect(e == SEAM_OK, "session open with key set 30")) {
+        java_card(&s, &cl);
+        gp_session_close(&s);
+        e = gp_session_open(&s, &cl, &nk, 0x33, NULL, 8, &sw);
+        if (e == SEAM_OK) e = gp_delete(&s, (const uint8_t *)"\xF0\x73\x65\x61\x6D\x01", 6, true, &sw);
+        expect(e == SEAM_OK && sw == SW_NO_ERROR, "package and applet deleted");
         gp_session_close(&s);
     }
 
