@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `seam demo` end to end: exit status 0 and the milestones of the scripted session in its
-# output (ATR, SCP03 at level 33, PUT KEY of an AES-256 set, the wrong key refused).
+# output (ATR, SCP03 at level 33, PUT KEY of an AES-256 set, the echo applet loaded, used and
+# deleted, the wrong key refused).
 set -u
 SEAM_BIN=${SEAM_BIN:-}
 if [ -z "$SEAM_BIN" ] || [ ! -x "$SEAM_BIN" ]; then
@@ -23,7 +24,11 @@ for want in \
     "key set 30 stored; KCVs match the keys sent" \
     "session open with key set 30 (AES-256)" \
     "authentication failed: card cryptogram mismatch" \
-    "seam demo: all 8 steps gave the expected result"; do
+    "package loaded, verified and linked" \
+    "INS 01 returned the data unchanged" \
+    "INS 02: the persistent counter went 0001, 0002 (a transaction each)" \
+    "package and applet deleted" \
+    "seam demo: all 13 steps gave the expected result"; do
     if ! grep -qF -- "$want" <<<"$out"; then
         echo "FAIL: demo output lacks: $want"
         fail=1

@@ -14,7 +14,9 @@
  *
  * A mock card records the commands and plays back canned answers; for the wrapped LOAD blocks a
  * session is set up from fixed session keys (scp03_session_from_keys), and the card side of
- * the shared SCP03 code unwraps what the host sent.
+ * the shared SCP03 code unwraps what the host sent. Last, the in-process SE: a small package
+ * loaded over SCP03 in blocks of every size class, listed in both GET STATUS formats (which must
+ * agree), and deleted (skipped, with a note, while the card answers 6D00 to INSTALL).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "seam/gpclient.h"
 #include "seam/jcl.h"
 #include "seam/scp03.h"
+#include "seam/se.h"
 #include "seam/sw.h"
 #include "seam/transport.h"
 
@@ -831,6 +834,120 @@ static void test_load_file_info(void)
     CHECK_EQ(gp_load_file_info_parse(NULL, 3, &info, msg, sizeof msg), SEAM_E_ARG);
 }
 
+/* ---- against the in-process SE ---- */
+static seam_err se_fn_transmit(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+                               size_t *resp_len)
+{
+    return se_transmit(ctx, cmd, len, resp, cap, resp_len);
+}
+static seam_err se_fn_reset(void *ctx, uint8_t *atr, size_t cap, size_t *atr_len)
+{
+    return se_reset(ctx, atr, cap, atr_len);
+}
+
+/* GET STATUS p1 in the legacy format, sent by hand (the card pages with 63 10 / P2 '01'). */
+static seam_err legacy_status(gp_session *s, uint8_t p1, gp_status_entry *e, size_t cap, size_t *n,
+                              uint16_t *sw)
+{
+    static const uint8_t all[2] = {0x4F, 0x00};
+    uint8_t data[APDU_MAX_DATA];
+    size_t len = 0;
+    *n = 0;
+    for (uint8_t p2 = 0x00;; p2 = 0x01) {
+        seam_err err =
+            gp_send_cmd(s, 0x80, 0xF2, p1, p2, all, sizeof all, true, data, sizeof data, &len, sw);
+        if (err != SEAM_OK || (*sw != SW_NO_ERROR && *sw != 0x6310)) return err;
+        err = gp_parse_status_legacy(p1, data, len, e, cap, n);
+        if (err != SEAM_OK || *sw == SW_NO_ERROR) return err;
+    }
+}
+
+static void test_on_card(void)
+{
+    store_medium *med = NULL;
+    se *card = NULL;
+    seam_card *sc = NULL;
+    char msg[256];
+    REQUIRE(store_medium_memory(&med) == SEAM_OK);
+    se_config cfg = {.medium = med, .quiet = true};
+    if (se_open(&card, &cfg, msg, sizeof msg) != SEAM_OK) {
+        fprintf(stderr, "  SKIP: the in-process SE does not power up: %s\n", msg);
+        store_medium_free(med);
+        return;
+    }
+    seam_card_fns fns = {se_fn_transmit, se_fn_reset, card};
+    REQUIRE(card_open_fns(&sc, &fns) == SEAM_OK);
+    gp_client cl = {.card = sc};
+    uint8_t atr[64], fci[256];
+    size_t n = 0;
+    uint16_t sw = 0;
+    CHECK_EQ(card_reset(sc, atr, sizeof atr, &n), SEAM_OK);
+    CHECK_EQ(gp_select(&cl, ISD, GP_ISD_AID_LEN, fci, sizeof fci, &n, &sw), SEAM_OK);
+    CHECK_EQ(sw, SW_NO_ERROR);
+    static const uint8_t test_key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+                                         0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
+    gp_keys k;
+    gp_keys_set(&k, test_key, test_key, test_key, 16, 0);
+    gp_session s;
+    CHECK_EQ(gp_session_open(&s, &cl, &k, 0x33, NULL, 8, &sw), SEAM_OK);
+    gp_keys_wipe(&k);
+
+    uint8_t jcl[512];
+    size_t jn = tiny_jcl(jcl, sizeof jcl, false);
+    CHECK_EQ(gp_install_for_load(&s, PKG, 6, ISD, GP_ISD_AID_LEN, &sw), SEAM_OK);
+    if (sw == SW_INS_NOT_SUPPORTED) {
+        fprintf(stderr, "  SKIP: the card has no card content management yet (6D00)\n");
+        goto out;
+    }
+    CHECK_EQ(sw, SW_NO_ERROR);
+    /* Blocks of 16 bytes: many commands, each C-DEC padded to 32 bytes. */
+    size_t blocks = 0;
+    CHECK_EQ(gp_load(&s, jcl, jn, 16, &blocks, &sw), SEAM_OK);
+    CHECK_EQ(sw, SW_NO_ERROR);
+    CHECK_EQ(blocks, gp_load_block_count(jn, 16));
+
+    /* Both formats list the same ISD and load file. */
+    static const uint8_t kinds[] = {GP_STATUS_ISD, GP_STATUS_LOAD_FILES,
+                                    GP_STATUS_LOAD_FILES_MODULES};
+    for (size_t i = 0; i < sizeof kinds; i++) {
+        gp_status_entry t[4], l[4];
+        size_t tn = 0, ln = 0;
+        bool legacy = true;
+        CHECK_EQ(gp_get_status_any(&s, kinds[i], t, 4, &tn, &legacy, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        CHECK(!legacy);
+        CHECK_EQ(legacy_status(&s, kinds[i], l, 4, &ln, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        REQUIRE(tn == 1 && ln == 1);
+        CHECK_EQ(t[0].aid_len, l[0].aid_len);
+        CHECK_MEM(t[0].aid, l[0].aid, l[0].aid_len);
+        CHECK_EQ(t[0].lifecycle, l[0].lifecycle);
+        CHECK_EQ(t[0].n_modules, l[0].n_modules);
+        if (kinds[i] != GP_STATUS_ISD) {
+            CHECK_MEM(t[0].aid, PKG, 6);
+            CHECK_EQ(t[0].lifecycle, 0x01);
+            CHECK_EQ(t[0].version_len, 2);
+            CHECK_EQ(t[0].version[1], 2);
+        }
+    }
+    /* Loading it again is refused; deleting it works once. */
+    CHECK_EQ(gp_install_for_load(&s, PKG, 6, ISD, GP_ISD_AID_LEN, &sw), SEAM_OK);
+    CHECK(sw != SW_NO_ERROR);
+    CHECK_EQ(gp_delete(&s, PKG, 6, false, &sw), SEAM_OK);
+    CHECK_EQ(sw, SW_NO_ERROR);
+    CHECK_EQ(gp_delete(&s, PKG, 6, true, &sw), SEAM_OK);
+    CHECK_EQ(sw, SW_REFERENCED_DATA_NOT_FOUND);
+    gp_status_entry e[4];
+    CHECK_EQ(gp_get_status(&s, GP_STATUS_LOAD_FILES, e, 4, &n, &sw), SEAM_OK);
+    CHECK_EQ(sw, SW_REFERENCED_DATA_NOT_FOUND);
+    CHECK_EQ(n, 0);
+out:
+    gp_session_close(&s);
+    card_close(sc);
+    se_close(card);
+    store_medium_free(med);
+}
+
 int main(void)
 {
     RUN(test_install_for_load_data);
@@ -844,5 +961,6 @@ int main(void)
     RUN(test_parse_status_legacy);
     RUN(test_get_status_fallback);
     RUN(test_load_file_info);
+    RUN(test_on_card);
     return check_summary();
 }
