@@ -197,18 +197,42 @@ ok "seam apdu --reader: SELECT ISD -> 9000"
 grep -qE "^< 6[D-E] 00$" "$TMP/apdu2.out" || fail "INS EE: $(cat "$TMP/apdu2.out")"
 ok "seam apdu: unsupported INS -> $(sed -n 's/^< //p' "$TMP/apdu2.out"), exit 0"
 
-# ---- SCP03 through PC/SC (seam gp, helper h5) ----
-# Runs once `seam gp` knows --reader: list the registry over an SCP03 session with the
-# well-known test keys of a fresh store. Extend here (put-key, install, ...) as seam gp grows.
-if "$SEAM_BIN" gp --help 2>&1 | grep -q -- "--reader"; then
-    "$SEAM_BIN" gp --reader "$READER" list >"$TMP/gp.out" 2>&1 ||
-        fail "seam gp --reader list: $(cat "$TMP/gp.out")"
-    grep -qi "$ISD_AID" "$TMP/gp.out" || fail "seam gp list shows no ISD: $(cat "$TMP/gp.out")"
-    ok "seam gp --reader list over SCP03"
-else
-    echo "note: seam gp has no --reader yet; SCP03-through-PC/SC step left out"
+# ---- SCP03 and Java Card through PC/SC ----
+# List the registry over an SCP03 session with the well-known test keys of a fresh store, then
+# install the echo applet through the reader and drive it with opensc-tool and pyscard.
+"$SEAM_BIN" gp --reader "$READER" list >"$TMP/gp.out" 2>&1 ||
+    fail "seam gp --reader list: $(cat "$TMP/gp.out")"
+grep -qi "$ISD_AID" "$TMP/gp.out" || fail "seam gp list shows no ISD: $(cat "$TMP/gp.out")"
+ok "seam gp --reader list over SCP03"
+ECHO_JCL=${SEAM_BUILD:-build}/applets/echo.jcl
+[ -f "$ECHO_JCL" ] || fail "$ECHO_JCL missing (make builds it)"
+"$SEAM_BIN" gp --reader "$READER" install "$ECHO_JCL" >"$TMP/gpi.out" 2>&1 ||
+    fail "seam gp --reader install: $(cat "$TMP/gpi.out")"
+ok "seam gp --reader install echo.jcl (LOAD + INSTALL over SCP03 through pcscd)"
+opensc-tool -r "$READER" -s 00A4040007F07365616D0101 -s 8001000003AABBCC -s 8002000000 \
+    >"$TMP/echo.out" 2>&1 || fail "opensc-tool to the echo applet: $(cat "$TMP/echo.out")"
+grep -q "AA BB CC" "$TMP/echo.out" || fail "echo applet INS 01 via opensc-tool: $(cat "$TMP/echo.out")"
+grep -q "00 01" "$TMP/echo.out" || fail "echo applet INS 02 via opensc-tool: $(cat "$TMP/echo.out")"
+ok "opensc-tool: SELECT echo applet, INS 01 echoes AABBCC, INS 02 counts 0001"
+if /usr/bin/python3 -c 'import smartcard' 2>/dev/null; then
+    /usr/bin/python3 - "$READER" >"$TMP/pyecho.out" 2>&1 <<'EOF' || fail "pyscard echo: $(cat "$TMP/pyecho.out")"
+import sys
+from smartcard.System import readers
+from smartcard.util import toBytes
+r = [x for x in readers() if str(x) == sys.argv[1]][0]
+c = r.createConnection()
+c.connect()
+_, s1, s2 = c.transmit(toBytes("00A4040007F07365616D0101"))
+assert (s1, s2) == (0x90, 0), "select %02X%02X" % (s1, s2)
+data, s1, s2 = c.transmit(toBytes("8002000000"))
+assert (s1, s2) == (0x90, 0) and data == [0, 2], (data, s1, s2)
+data, s1, s2 = c.transmit(toBytes("80FF000000"))
+assert (s1, s2) == (0x6D, 0x00), "%02X%02X" % (s1, s2)
+c.disconnect()
+EOF
+    ok "pyscard: echo applet counter 0002 (persistent across connections), unknown INS 6D00"
 fi
-# ---- end of SCP03 through PC/SC ----
+# ---- end of SCP03 and Java Card through PC/SC ----
 
 # pcscd restarts: the SE must come back by itself.
 stop_pcscd

@@ -12,13 +12,15 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "seam/se.h"
 #include "seam/apdu.h"
 #include "seam/transport.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: seam apdu [--reader NAME | --connect unix:PATH|tcp:HOST:PORT] [--raw] HEX...\n"
+            "usage: seam apdu [--reader NAME | --connect unix:PATH|tcp:HOST:PORT | --store FILE]\n"
+            "                 [--raw] [--atr] HEX...\n"
             "       seam apdu [...] -        (read one APDU per line from standard input)\n"
             "\n"
             "Sends each command APDU, written in hex (spaces and ':' allowed, so quote it or\n"
@@ -27,6 +29,7 @@ static void usage(FILE *f)
             "  --reader NAME    a PC/SC reader by its exact name (e.g. \"Virtual PCD 00 00\");\n"
             "                   without --reader and --connect: the first reader with a card\n"
             "  --connect SPEC   a `seam se --listen SPEC` server\n"
+            "  --store FILE     an SE in this process on store image FILE (as seam gp --store)\n"
             "  --raw            do not follow 61xx (GET RESPONSE) and 6Cxx (resend with Le)\n"
             "  --atr            print the ATR first (\"ATR: ...\")\n"
             "\n"
@@ -93,7 +96,7 @@ static char *next_line(char *buf, size_t cap, bool *too_long)
 
 int cmd_apdu(int argc, char **argv)
 {
-    const char *reader = NULL, *connect = NULL;
+    const char *reader = NULL, *connect = NULL, *store_path = NULL;
     bool raw = false, show_atr = false;
     int first = argc;
     for (int i = 1; i < argc; i++) {
@@ -104,6 +107,8 @@ int cmd_apdu(int argc, char **argv)
             reader = argv[++i];
         } else if (!strcmp(argv[i], "--connect") && i + 1 < argc) {
             connect = argv[++i];
+        } else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+            store_path = argv[++i];
         } else if (!strcmp(argv[i], "--raw")) {
             raw = true;
         } else if (!strcmp(argv[i], "--atr")) {
@@ -120,8 +125,8 @@ int cmd_apdu(int argc, char **argv)
             break;
         }
     }
-    if (reader && connect) {
-        fprintf(stderr, "seam apdu: give --reader or --connect, not both\n");
+    if (!!reader + !!connect + !!store_path > 1) {
+        fprintf(stderr, "seam apdu: give one of --reader, --connect and --store\n");
         return 2;
     }
     if (first >= argc && !show_atr) {
@@ -152,7 +157,33 @@ int cmd_apdu(int argc, char **argv)
         }
     }
     seam_card *c = NULL;
-    seam_err e = connect ? card_open_socket(&c, connect) : card_open_pcsc(&c, reader);
+    store_medium *medium = NULL;
+    se *card = NULL;
+    seam_err e;
+    if (store_path) {
+        char msg[300] = "";
+        se_config cfg = {.quiet = false};
+        e = store_medium_file(&medium, store_path);
+        if (e == SEAM_OK) {
+            cfg.medium = medium;
+            e = se_open(&card, &cfg, msg, sizeof msg);
+        }
+        if (e == SEAM_OK) {
+            seam_card_fns fns = se_card_fns(card);
+            e = card_open_fns(&c, &fns);
+        }
+        if (e != SEAM_OK) {
+            fprintf(stderr, "seam apdu: cannot power up the SE on %s: %s%s%s\n", store_path,
+                    seam_strerror(e), *msg ? ": " : "", msg);
+            if (card) se_close(card);
+            if (medium) store_medium_free(medium);
+            free(cmd);
+            free(resp);
+            return 1;
+        }
+    } else {
+        e = connect ? card_open_socket(&c, connect) : card_open_pcsc(&c, reader);
+    }
     if (e != SEAM_OK) {
         fprintf(stderr, "seam apdu: cannot reach the card%s%s: %s\n",
                 connect  ? " at "
@@ -193,6 +224,8 @@ int cmd_apdu(int argc, char **argv)
         }
     }
     card_close(c);
+    if (card) se_close(card);
+    if (medium) store_medium_free(medium);
     free(cmd);
     free(resp);
     return rc;
