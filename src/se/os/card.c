@@ -158,15 +158,35 @@ static seam_err check_image(se *s, char *msg, size_t cap)
         size_t size;
         if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK) return SEAM_E_CORRUPT;
         bool ok = true;
-        if (type == SE_OBJ_REGISTRY)
-            ok = reg_get(s, id) != NULL && reg_index_add(s, id) == SEAM_OK;
-        else if (type == SE_OBJ_KEYSET)
+        if (type == SE_OBJ_REGISTRY) {
+            ok = reg_get(s, id) != NULL;
+            if (ok && reg_index_add(s, id) != SEAM_OK) {
+                snprintf(msg, cap, "more than %u registry entries", (unsigned)REG_INDEX_MAX);
+                return SEAM_E_CORRUPT;
+            }
+        } else if (type == SE_OBJ_KEYSET) {
             ok = keys_get(s, id) != NULL && reg_get(s, owner);
-        else if (type == SE_OBJ_ECKEY)
+        } else if (type == SE_OBJ_ECKEY) {
             ok = eckey_get(s, id) != NULL && reg_get(s, owner);
+        }
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
                      (unsigned)type);
+            return SEAM_E_CORRUPT;
+        }
+    }
+    /* Java Card content: a load file names its package object, an application its load file
+     * (a registry entry of kind LOAD_FILE) and its applet object. */
+    for (store_id id = reg_next(s, 0); id; id = reg_next(s, id)) {
+        const se_reg_rec *r = reg_get(s, id);
+        const se_reg_rec *elf = r->kind == REG_KIND_APP ? reg_get(s, seam_be32(r->elf_id)) : NULL;
+        bool ok = true;
+        if (r->kind == REG_KIND_LOAD_FILE)
+            ok = seam_be32(r->obj_id) != 0;
+        else if (r->kind == REG_KIND_APP)
+            ok = elf && elf->kind == REG_KIND_LOAD_FILE && seam_be32(r->obj_id) != 0;
+        if (!ok) {
+            snprintf(msg, cap, "registry entry %u names no valid Java Card content", (unsigned)id);
             return SEAM_E_CORRUPT;
         }
     }
