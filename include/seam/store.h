@@ -68,6 +68,14 @@ seam_err store_info(const store *s, store_id id, uint32_t *owner, uint16_t *type
 const uint8_t *store_view(const store *s, store_id id, size_t *size);
 seam_err store_read(const store *s, store_id id, size_t off, void *out, size_t len);
 seam_err store_write(store *s, store_id id, size_t off, const void *data, size_t len);
+/* A write that does not take part in an open transaction (JCRE §7.7 arrayCopyNonAtomic; the
+ * OwnerPIN try counter, API "OwnerPIN": "update of internal state shall not participate in the
+ * transaction"): atomic and durable when it returns, even inside store_tx_begin/commit, and
+ * never undone by store_tx_abort or a power cut before the commit. Bytes written inside the
+ * transaction before it and overlapping it keep this write's value after an abort (the later
+ * write wins; docs/store.md). On an object allocated in the open transaction it is an ordinary
+ * transactional write (the abort frees the object). Outside a transaction it is store_write. */
+seam_err store_write_nontx(store *s, store_id id, size_t off, const void *data, size_t len);
 /* Iteration in id order: start with 0; returns 0 at the end. */
 store_id store_next(const store *s, store_id after);
 

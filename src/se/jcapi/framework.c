@@ -5,10 +5,14 @@
  *
  * Invariants: a native checks the firewall for every array it is given (the caller's context,
  * jv_cur_ctx) and every bound before it changes anything; arrayCopy and setShort are atomic
- * (their own store transaction unless one is open: JCRE §7.7); OwnerPIN.verify decrements the
- * try counter durably BEFORE it compares, and compares in constant time (seam_ct_equal);
- * inside an open JCSystem transaction it refuses to run (TransactionException.ILLEGAL_USE),
- * since the store's single transaction would let an abort or a power cut undo the decrement.
+ * (their own store transaction unless one is open: JCRE §7.7); arrayCopyNonAtomic and
+ * arrayFillNonAtomic never use the transaction, even when one is open (API Util: "does not use
+ * the transaction facility ... even if a transaction is in progress"): persistent bytes go
+ * through store_write_nontx. OwnerPIN.verify decrements the try counter durably and outside
+ * any open transaction (store_write_nontx) BEFORE it compares, compares in constant time
+ * (seam_ct_equal), and restores the counter the same way on success (API OwnerPIN: "even if a
+ * transaction is in progress, update of internal state shall not participate in the
+ * transaction"), so neither abortTransaction nor a power cut gives a try back.
  */
 #include <string.h>
 
@@ -18,8 +22,14 @@
 #define UNUSED_ARGS (void)vm, (void)m, (void)a, (void)ret
 
 enum { TX_IN_PROGRESS = 1, TX_NOT_IN_PROGRESS = 2, TX_BUFFER_FULL = 3, TX_INTERNAL = 4 };
-enum { SYS_ILLEGAL_VALUE = 1, SYS_NO_TRANSIENT_SPACE = 2, SYS_ILLEGAL_TRANSIENT = 3,
-       SYS_ILLEGAL_AID = 4, SYS_NO_RESOURCE = 5, SYS_ILLEGAL_USE = 6 };
+enum {
+    SYS_ILLEGAL_VALUE = 1,
+    SYS_NO_TRANSIENT_SPACE = 2,
+    SYS_ILLEGAL_TRANSIENT = 3,
+    SYS_ILLEGAL_AID = 4,
+    SYS_NO_RESOURCE = 5,
+    SYS_ILLEGAL_USE = 6
+};
 
 /* A byte array argument the caller's context may use; -1 with an exception otherwise. */
 static int byte_array(jv_vm *vm, jv_ref r, jv_obj *o)
@@ -299,6 +309,20 @@ NATIVE(n_is_active)
 
 /* ---- Util ---- */
 
+/* Writes n bytes at off of a byte array outside any open transaction (non-atomic Util
+ * methods): RAM arrays directly, persistent ones with store_write_nontx. */
+static int bytes_set_nontx(jv_vm *vm, const jv_obj *o, uint32_t off, const uint8_t *src, uint32_t n)
+{
+    if (o->ram || !n) return jv_bytes_set(vm, o, off, src, n);
+    if (o->flags & JV_F_RO) return jv_throw(vm, JV_EX_SECURITY, 0);
+    seam_err e = store_write_nontx(vm->s->st, o->id, o->off + off, src, n);
+    if (e) {
+        vm->fatal = true;
+        return jv_throw(vm, JV_EX_SYSTEM, SYS_NO_RESOURCE);
+    }
+    return 0;
+}
+
 static int copy(jv_vm *vm, jv_slot *a, jv_slot *ret, bool atomic)
 {
     jv_obj s, d;
@@ -308,7 +332,8 @@ static int copy(jv_vm *vm, jv_slot *a, jv_slot *ret, bool atomic)
     store *st = vm->s->st;
     bool own = atomic && !d.ram && !store_in_tx(st);
     if (own && store_tx_begin(st)) return jv_throw(vm, JV_EX_TRANSACTION, TX_INTERNAL);
-    int rc = jv_bytes_set(vm, &d, (uint32_t)dof, jv_bytes(&s) + so, (uint32_t)len);
+    int rc = atomic ? jv_bytes_set(vm, &d, (uint32_t)dof, jv_bytes(&s) + so, (uint32_t)len)
+                    : bytes_set_nontx(vm, &d, (uint32_t)dof, jv_bytes(&s) + so, (uint32_t)len);
     if (own) {
         if (rc)
             store_tx_abort(st);
@@ -345,7 +370,7 @@ NATIVE(n_array_fill)
     memset(buf, (uint8_t)a[3], sizeof buf);
     for (int32_t k = 0; k < len;) {
         int32_t n = len - k > 256 ? 256 : len - k;
-        if (jv_bytes_set(vm, &o, (uint32_t)(off + k), buf, (uint32_t)n)) return -1;
+        if (bytes_set_nontx(vm, &o, (uint32_t)(off + k), buf, (uint32_t)n)) return -1;
         k += n;
     }
     *ret = off + len;
@@ -507,8 +532,8 @@ NATIVE(n_send_bytes_long)
     (void)m, (void)ret;
     jv_obj o;
     if (byte_array(vm, (jv_ref)a[1], &o)) return -1;
-    return apdu_rc(vm, apduio_send_bytes_long(vm->io, jv_bytes(&o), (int32_t)o.len,
-                                              (int16_t)a[2], (int16_t)a[3]));
+    return apdu_rc(vm, apduio_send_bytes_long(vm->io, jv_bytes(&o), (int32_t)o.len, (int16_t)a[2],
+                                              (int16_t)a[3]));
 }
 NATIVE(n_set_outgoing_send)
 {
@@ -586,39 +611,41 @@ NATIVE(n_offset_cdata)
 
 /* ---- OwnerPIN ---- */
 
+/* Writes OwnerPIN.triesLeft (a byte field: one 4-byte little-endian slot) outside any open
+ * transaction. */
+static int pin_set_tries(jv_vm *vm, const jv_obj *pin, int32_t v)
+{
+    if (pin->ram) return jv_elem_set(vm, pin, vm->slot_pin_tries, (int8_t)v);
+    uint32_t u = (uint32_t)(int32_t)(int8_t)v;
+    uint8_t b[4] = {(uint8_t)u, (uint8_t)(u >> 8), (uint8_t)(u >> 16), (uint8_t)(u >> 24)};
+    seam_err e = store_write_nontx(vm->s->st, pin->id, pin->off + 4u * vm->slot_pin_tries, b, 4);
+    if (e) {
+        vm->fatal = true;
+        return jv_throw(vm, JV_EX_SYSTEM, SYS_NO_RESOURCE);
+    }
+    return 0;
+}
+
 NATIVE(n_pin_verify)
 {
     (void)m;
     *ret = 0;
     jv_obj pin;
-    if (jv_decode(vm, (jv_ref)a[0], &pin) || pin.kind != JV_K_INST) return jv_throw(vm, JV_EX_NPE, 0);
+    if (jv_decode(vm, (jv_ref)a[0], &pin) || pin.kind != JV_K_INST)
+        return jv_throw(vm, JV_EX_NPE, 0);
     if (vm->slot_pin_tries >= pin.len || vm->slot_pin_pin >= pin.len)
         return jv_throw(vm, JV_EX_SECURITY, 0);
     int32_t tries = jv_elem_get(&pin, vm->slot_pin_tries);
     if (tries <= 0) return 0;
-    /* decrement first, durably and outside any open transaction (JCRE §7.6.2 hint, DESIGN §4) */
-    uint8_t b[4] = {(uint8_t)(tries - 1), 0, 0, 0};
-    if (tries - 1 < 0) b[1] = b[2] = b[3] = 0xFF;
-    store *st = vm->s->st;
-    if (pin.ram) {
-        if (jv_elem_set(vm, &pin, vm->slot_pin_tries, tries - 1)) return -1;
-    } else {
-        /* The store has one transaction: a write inside the applet's open transaction would
-         * be undone by an abort or a power cut, buying a free try. So verify refuses to run
-         * inside one (TransactionException.ILLEGAL_USE); inside GP's (install) the whole is
-         * one commit anyway. */
-        if (store_in_tx(st) && !vm->outer_tx) return jv_throw(vm, JV_EX_TRANSACTION, 5);
-        seam_err e = store_write(st, pin.id, pin.off + 4u * vm->slot_pin_tries, b, 4);
-        if (e) {
-            vm->fatal = true;
-            return jv_throw(vm, JV_EX_SYSTEM, SYS_NO_RESOURCE);
-        }
-    }
-    if (jv_decode(vm, (jv_ref)a[0], &pin)) return jv_throw(vm, JV_EX_NPE, 0);
+    /* the candidate is checked before anything changes (a bad argument costs no try) */
     jv_obj cand, val;
     if (byte_array(vm, (jv_ref)a[1], &cand)) return -1;
     int32_t off = (int16_t)a[2], len = (int8_t)a[3];
     if (!range_ok(&cand, off, len)) return jv_throw(vm, JV_EX_AIOOBE, 0);
+    /* decrement first, durably and outside any open transaction */
+    if (pin_set_tries(vm, &pin, tries - 1)) return -1;
+    if (jv_decode(vm, (jv_ref)a[0], &pin) || jv_decode(vm, (jv_ref)a[1], &cand))
+        return jv_throw(vm, JV_EX_NPE, 0);
     if (jv_decode(vm, (jv_ref)jv_elem_get(&pin, vm->slot_pin_pin), &val)) return 0;
     int32_t plen = jv_elem_get(&pin, vm->slot_pin_len);
     if (plen < 0 || (uint32_t)plen > val.len) return 0;
@@ -631,8 +658,7 @@ NATIVE(n_pin_verify)
     seam_wipe(x, sizeof x);
     seam_wipe(y, sizeof y);
     if (!(eq && same)) return 0;
-    int32_t limit = jv_elem_get(&pin, vm->slot_pin_try_limit);
-    if (jv_elem_set(vm, &pin, vm->slot_pin_tries, limit)) return -1;
+    if (pin_set_tries(vm, &pin, jv_elem_get(&pin, vm->slot_pin_try_limit))) return -1;
     *ret = 1;
     return 0;
 }

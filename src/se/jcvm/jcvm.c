@@ -14,14 +14,14 @@
  * runtime never commits or aborts a store transaction it did not open (GP's, around load,
  * install and delete): inside one, JCSystem transactions are nested into it (begin and commit
  * are bookkeeping only; abortTransaction throws TransactionException.INTERNAL_FAILURE, so the
- * command fails and GP aborts everything).
+ * command fails and GP aborts everything). An applet is deleted only when no other context
+ * refers to an object the deletion would free (JCRE §11.3.4.1; checked before uninstall()).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "se/jcvm/jv_int.h"
 #include "se/jcvm/verify.h"
-
 
 #define PKG_HDR 16u
 
@@ -60,10 +60,10 @@ static uint16_t add_pkg(jv_vm *vm, jv_pkg *p, bool check_imports, char *msg, siz
     for (unsigned i = 0; i < f->nimports; i++) {
         const jcl_pkgref *ir = &f->imports[i];
         jv_pkg *q = jv_pkg_by_aid(vm, ir->aid.p, ir->aid.len);
-        if (!q || (check_imports && (q->f->package.major != ir->major ||
-                                     q->f->package.minor < ir->minor ||
-                                     q->f->package.name.len != ir->name.len ||
-                                     memcmp(q->f->package.name.p, ir->name.p, ir->name.len)))) {
+        if (!q || (check_imports &&
+                   (q->f->package.major != ir->major || q->f->package.minor < ir->minor ||
+                    q->f->package.name.len != ir->name.len ||
+                    memcmp(q->f->package.name.p, ir->name.p, ir->name.len)))) {
             jv_set_msg(msg, cap, "import %.*s %u.%u is not on the card", ir->name.len, ir->name.p,
                        ir->major, ir->minor);
             return SW_REFERENCED_DATA_NOT_FOUND;
@@ -99,13 +99,18 @@ static void list_remove(jv_vm *vm, jv_pkg *p)
 
 static seam_err well_known(jv_vm *vm, char *msg, size_t cap)
 {
-    static const char *const exn[JV_EX_COUNT] = {
-        "java/lang/NullPointerException",      "java/lang/ArrayIndexOutOfBoundsException",
-        "java/lang/NegativeArraySizeException", "java/lang/ArrayStoreException",
-        "java/lang/ClassCastException",        "java/lang/ArithmeticException",
-        "java/lang/SecurityException",         "javacard/framework/SystemException",
-        "javacard/framework/TransactionException", "javacard/framework/APDUException",
-        "javacard/framework/ISOException",     "javacard/framework/PINException"};
+    static const char *const exn[JV_EX_COUNT] = {"java/lang/NullPointerException",
+                                                 "java/lang/ArrayIndexOutOfBoundsException",
+                                                 "java/lang/NegativeArraySizeException",
+                                                 "java/lang/ArrayStoreException",
+                                                 "java/lang/ClassCastException",
+                                                 "java/lang/ArithmeticException",
+                                                 "java/lang/SecurityException",
+                                                 "javacard/framework/SystemException",
+                                                 "javacard/framework/TransactionException",
+                                                 "javacard/framework/APDUException",
+                                                 "javacard/framework/ISOException",
+                                                 "javacard/framework/PINException"};
     for (int i = 0; i < JV_EX_COUNT; i++)
         if (!(vm->ex[i] = jv_class_by_name(vm, exn[i]))) {
             jv_set_msg(msg, cap, "ROM: %s missing", exn[i]);
@@ -120,8 +125,8 @@ static seam_err well_known(jv_vm *vm, char *msg, size_t cap)
     vm->c_cre = jv_class_by_name(vm, "javacard/framework/CardRuntimeException");
     vm->c_ce = jv_class_by_name(vm, "javacard/framework/CardException");
     vm->c_ownerpin = jv_class_by_name(vm, "javacard/framework/OwnerPIN");
-    if (!vm->c_object || !vm->c_applet || !vm->c_aid || !vm->c_apdu || !vm->c_cre ||
-        !vm->c_ce || !vm->c_ownerpin) {
+    if (!vm->c_object || !vm->c_applet || !vm->c_aid || !vm->c_apdu || !vm->c_cre || !vm->c_ce ||
+        !vm->c_ownerpin) {
         jv_set_msg(msg, cap, "ROM: a javacard.framework class is missing");
         return SEAM_E_CORRUPT;
     }
@@ -300,7 +305,8 @@ void jcvm_power_down(se *s)
     }
     if (vm->stack) seam_wipe(vm->stack, JV_STACK_SLOTS * sizeof *vm->stack);
     free(vm->stack);
-    for (uint32_t i = 0; i < vm->nsels; i++) free((void *)(uintptr_t)vm->sels[i].name);
+    for (uint32_t i = 0; i < vm->nsels; i++)
+        free((void *)(uintptr_t)vm->sels[i].name);
     free(vm->sels);
     free(vm);
     s->vm = NULL;
@@ -408,8 +414,7 @@ static seam_err verify_class_info(void *ctx, const char *name, size_t len, jcv_c
     return SEAM_OK;
 }
 
-uint16_t jcvm_load(se *s, const uint8_t *jcl, size_t len, store_id *pkg_obj, char *msg,
-                   size_t cap)
+uint16_t jcvm_load(se *s, const uint8_t *jcl, size_t len, store_id *pkg_obj, char *msg, size_t cap)
 {
     jv_vm *vm = s->vm;
     if (pkg_obj) *pkg_obj = 0;
@@ -463,9 +468,9 @@ uint16_t jcvm_load(se *s, const uint8_t *jcl, size_t len, store_id *pkg_obj, cha
         seam_err ve = jcv_verify(p->f, &env, va, vcap, msg, cap);
         free(va);
         if (ve) {
-            sw = ve == SEAM_E_NOT_FOUND  ? SW_REFERENCED_DATA_NOT_FOUND
-                 : ve == SEAM_E_NOMEM    ? SW_NOT_ENOUGH_MEMORY
-                                         : SW_WRONG_DATA;
+            sw = ve == SEAM_E_NOT_FOUND ? SW_REFERENCED_DATA_NOT_FOUND
+                 : ve == SEAM_E_NOMEM   ? SW_NOT_ENOUGH_MEMORY
+                                        : SW_WRONG_DATA;
             goto fail;
         }
     }
@@ -660,7 +665,167 @@ store_id jv_app_of_ctx(jv_vm *vm, uint32_t ctx)
     }
     for (unsigned c = 0; c < SE_MAX_CHANNELS; c++)
         if (vm->chan[c].app_reg && vm->chan[c].ctx == ctx) return vm->chan[c].app_reg;
+    /* a context entered through a Shareable interface call, not selected anywhere: the first
+     * applet instance of the context (JCRE §6.2.4: getAID in the server's context) */
+    for (store_id id = reg_next(vm->s, 0); id && ctx != JV_CTX_JCRE; id = reg_next(vm->s, id)) {
+        const se_reg_rec *r = reg_get(vm->s, id);
+        jv_obj o;
+        if (r && r->kind == REG_KIND_APP && !jv_decode(vm, seam_be32(r->obj_id), &o) &&
+            o.owner == ctx)
+            return id;
+    }
     return 0;
+}
+
+/* ---- references across contexts (applet deletion, JCRE §11.3.4.1) ---- */
+
+typedef struct {
+    jv_vm *vm;
+    uint32_t ctx;
+    store_id max;
+    uint8_t *mark;       /* objects found by this walk */
+    const uint8_t *skip; /* objects not to enter (NULL: none) */
+    store_id *work;
+    size_t nwork, cap;
+    bool hit; /* check phase: a reference into mark was seen */
+} xwalk;
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static bool bit(const uint8_t *b, store_id id)
+{
+    return b && (b[id >> 3] & (1u << (id & 7)));
+}
+
+/* Walk phase: follows a reference into an object of w->ctx not seen and not skipped. */
+static void xw_push(void *arg, jv_ref r)
+{
+    xwalk *w = arg;
+    if (!r || (r & JV_REF_TAG) || r > w->max || bit(w->mark, r) || bit(w->skip, r)) return;
+    uint32_t owner;
+    uint16_t type;
+    if (store_info(w->vm->s->st, r, &owner, &type, NULL) || owner != w->ctx || type < JV_OBJ_INST ||
+        type > JV_OBJ_ARR_REF)
+        return;
+    w->mark[r >> 3] |= (uint8_t)(1u << (r & 7));
+    if (w->nwork < w->cap) w->work[w->nwork++] = r;
+}
+
+/* Check phase: notes a reference into the marked set. */
+static void xw_hit(void *arg, jv_ref r)
+{
+    xwalk *w = arg;
+    if (r && !(r & JV_REF_TAG) && r <= w->max && bit(w->mark, r)) w->hit = true;
+}
+
+static bool ref_desc(jcl_str d)
+{
+    return d.len && (d.p[0] == 'L' || d.p[0] == '[');
+}
+
+/* Calls fn for every reference slot of a store object (instance fields, reference array
+ * elements; a transient array's elements are in RAM). */
+static void each_ref(jv_vm *vm, jv_ref r, void (*fn)(void *, jv_ref), void *arg)
+{
+    jv_obj o;
+    if (jv_decode(vm, r, &o)) return;
+    if (o.kind == JV_K_REF) {
+        for (uint32_t i = 0; i < o.len; i++)
+            fn(arg, (jv_ref)jv_elem_get(&o, i));
+    } else if (o.kind == JV_K_INST) {
+        for (jv_class *c = o.cls; c; c = c->super)
+            for (unsigned i = 0; i < c->jc->nfields; i++) {
+                const jcl_field *f = &c->jc->fields[i];
+                if ((f->flags & 0x0008) || !ref_desc(f->desc) || c->field_slot[i] >= o.len)
+                    continue;
+                fn(arg, (jv_ref)jv_elem_get(&o, c->field_slot[i]));
+            }
+    }
+}
+
+/* Calls fn for every reference static of a stored package. */
+static void each_static_ref(jv_vm *vm, jv_pkg *p, void (*fn)(void *, jv_ref), void *arg)
+{
+    size_t size = 0;
+    const uint8_t *sv = p->statics ? store_view(vm->s->st, p->statics, &size) : NULL;
+    if (!sv) return;
+    for (unsigned ci = 0; ci < p->f->nclasses; ci++) {
+        jv_class *c = &p->classes[ci];
+        for (unsigned i = 0; i < c->jc->nfields; i++) {
+            const jcl_field *f = &c->jc->fields[i];
+            if (!(f->flags & 0x0008) || !ref_desc(f->desc)) continue;
+            size_t at = 4u * c->field_slot[i];
+            if (at + 4 <= size) fn(arg, le32(sv + at));
+        }
+    }
+}
+
+static void xw_drain(xwalk *w)
+{
+    while (w->nwork)
+        each_ref(w->vm, w->work[--w->nwork], xw_push, w);
+}
+
+/* True when an object of another context, a static of another package or a transient
+ * reference array of another context refers to an object that deleting applet (of context
+ * ctx) would free: one reachable from the applet and not from the context's other roots (its
+ * other applet instances, its package's statics, its transient reference arrays). -1 when
+ * memory runs out. */
+static int referenced_elsewhere(jv_vm *vm, jv_ref applet, uint32_t ctx)
+{
+    store *st = vm->s->st;
+    store_id max = 0;
+    size_t n = 0;
+    for (store_id id = store_next(st, 0); id; id = store_next(st, id)) {
+        max = id;
+        n++;
+    }
+    uint8_t *keep = calloc(max / 8 + 1, 1), *mine = calloc(max / 8 + 1, 1);
+    store_id *work = malloc((n + 1) * sizeof *work);
+    int rc = -1;
+    if (!keep || !mine || !work) goto out;
+    /* what the context keeps without the applet */
+    xwalk w = {vm, ctx, max, keep, NULL, work, 0, n + 1, false};
+    for (store_id id = reg_next(vm->s, 0); id; id = reg_next(vm->s, id)) {
+        const se_reg_rec *r = reg_get(vm->s, id);
+        if (r && r->kind == REG_KIND_APP && seam_be32(r->obj_id) != applet)
+            xw_push(&w, seam_be32(r->obj_id));
+    }
+    jv_pkg *own = jv_pkg_of_ctx(vm, ctx);
+    if (own) each_static_ref(vm, own, xw_push, &w);
+    for (size_t i = 0; i < vm->ntrans; i++)
+        if (vm->trans[i].kind == JV_K_REF && vm->trans[i].owner == ctx)
+            for (uint32_t k = 0; k + 4 <= vm->trans[i].bytes; k += 4)
+                xw_push(&w, le32(vm->trans[i].data + k));
+    xw_drain(&w);
+    /* what goes with the applet */
+    xwalk a = {vm, ctx, max, mine, keep, work, 0, n + 1, false};
+    xw_push(&a, applet);
+    xw_drain(&a);
+    /* who else refers to it */
+    for (store_id id = store_next(st, 0); id && !a.hit; id = store_next(st, id)) {
+        uint32_t owner;
+        uint16_t type;
+        if (store_info(st, id, &owner, &type, NULL) || owner == ctx || owner == JV_CTX_JCRE ||
+            type < JV_OBJ_INST || type > JV_OBJ_ARR_REF)
+            continue;
+        each_ref(vm, id, xw_hit, &a);
+    }
+    for (jv_pkg *p = vm->pkgs; p && !a.hit; p = p->next)
+        if (!p->rom && p->ctx != ctx) each_static_ref(vm, p, xw_hit, &a);
+    for (size_t i = 0; i < vm->ntrans && !a.hit; i++)
+        if (vm->trans[i].kind == JV_K_REF && vm->trans[i].owner != ctx)
+            for (uint32_t k = 0; k + 4 <= vm->trans[i].bytes; k += 4)
+                xw_hit(&a, le32(vm->trans[i].data + k));
+    rc = a.hit ? 1 : 0;
+out:
+    free(keep);
+    free(mine);
+    free(work);
+    return rc;
 }
 
 uint16_t jcvm_delete_app(se *s, store_id app_reg)
@@ -674,6 +839,9 @@ uint16_t jcvm_delete_app(se *s, store_id app_reg)
     jv_obj o;
     if (!applet || jv_decode(vm, applet, &o) || o.kind != JV_K_INST) return SW_NO_ERROR;
     uint32_t ctx = o.owner;
+    int refd = referenced_elsewhere(vm, applet, ctx);
+    if (refd < 0) return SW_NOT_ENOUGH_MEMORY;
+    if (refd) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     if (o.cls->applet_event) {
         jv_method *m = jv_vt_lookup(o.cls, vm->sel_uninstall);
         if (m) {

@@ -530,6 +530,50 @@ seam_err store_write(store *s, store_id id, size_t off, const void *data, size_t
     return group_done(s);
 }
 
+/* A non-transactional write (store.h): outside a transaction it is store_write. Inside one it
+ * is its own commit group, appended now: the transaction's records are written only at commit,
+ * after it, so the journal stays a run of whole groups. Undo entries of earlier transactional
+ * writes to the same bytes take the new bytes as their "old" value, so an abort (or a power cut
+ * before the commit) leaves what this write wrote: RAM after an abort equals what power-up
+ * replays. An object allocated in the open transaction does not exist on the medium yet; a
+ * write to it stays in the transaction (its abort frees the object, so nothing is undone that
+ * could outlive it). No compaction runs while the transaction is open (a snapshot would make
+ * its uncommitted changes durable), and the commit hook is not called (the durable state is
+ * then not the RAM state). */
+seam_err store_write_nontx(store *s, store_id id, size_t off, const void *data, size_t len)
+{
+    if (!s || !s->in_tx) return store_write(s, id, off, data, len);
+    if (!data && len) return SEAM_E_ARG;
+    if (!usable(s)) return SEAM_E_TORN;
+    store_slot *sl = store_obj(s, id);
+    if (!sl) return SEAM_E_NOT_FOUND;
+    if (off > sl->size || len > sl->size - off) return SEAM_E_ARG;
+    if (!len) return SEAM_OK;
+    if (sl->flags & SLOT_NEW_IN_TX) return store_write(s, id, off, data, len);
+    uint8_t fx[REC_WRITE_FIXED];
+    seam_put_be32(fx, id);
+    seam_put_be32(fx + 4, (uint32_t)off);
+    seam_err e = log_single(s, REC_WRITE, fx, sizeof fx, data, len);
+    if (e) return e;
+    uint8_t *dst = s->arena + sl->off + off;
+    memmove(dst, data, len); /* data may lie in the same object: patch from dst below */
+    for (size_t pos = 0; pos < s->undo_len;) {
+        undo_hdr h;
+        memcpy(&h, s->undo + pos, sizeof h);
+        if (h.kind == UNDO_WRITE && h.has_data && h.id == id && h.off < off + len &&
+            off < (size_t)h.off + h.len) {
+            size_t lo = h.off > off ? h.off : off;
+            size_t hi = (size_t)h.off + h.len < off + len ? (size_t)h.off + h.len : off + len;
+            memcpy(s->undo + pos + sizeof h + (lo - h.off), dst + (lo - off), hi - lo);
+        }
+        pos += undo_entry_size(&h);
+    }
+    s->seq++;
+    s->log_bytes = med_size(s->m);
+    e = med_sync(s->m, false);
+    return e ? dead(s, e) : SEAM_OK;
+}
+
 store_id store_next(const store *s, store_id after)
 {
     if (!s) return 0;
