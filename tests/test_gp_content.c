@@ -322,17 +322,21 @@ static uint16_t delete_aid(const uint8_t *aid, size_t n, uint8_t p2)
     return cmd(0xE4, 0x00, p2, b.b, b.n);
 }
 
+/* The load files are built by make (javac and the seam binary are dependencies): a missing one
+ * is a failure, not a reason to test less. */
 static bool have(const blob *f, const char *what)
 {
     if (f->n) return true;
-    fprintf(stderr, "  SKIP: no %s load file (needs javac and the seam binary)\n", what);
+    fprintf(stderr, "  no %s load file (SEAM_BIN and SEAM_BUILD must point at a build)\n", what);
+    CHECK(f->n != 0);
     return false;
 }
 
 static bool vm_ready(void)
 {
     if (vm_loads) return true;
-    fprintf(stderr, "  SKIP: the Java Card runtime does not load packages yet (6A81)\n");
+    fprintf(stderr, "  the Java Card runtime refused to load a package (6A81)\n");
+    CHECK(vm_loads);
     return false;
 }
 
