@@ -120,11 +120,6 @@ lacks "PKG: $PKG"
 
 out=$("$SEAM_BIN" "${GP[@]}" install "$JCL" 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && grep -q "INSTALL \[for load\].*answered 6D00" <<<"$out"; then
-    echo "SKIP test_gp_install: the card has no card content management yet (INSTALL answered 6D00)"
-    [ $fail -eq 0 ] || exit 1
-    exit 77
-fi
 if [ $rc -ne 0 ]; then
     echo "FAIL: install $JCL: exit $rc"
     echo "$out" | sed 's/^/    /'
