@@ -182,6 +182,9 @@ int jv_decode(jv_vm *vm, jv_ref ref, jv_obj *o)
         }
         o->ram = t->data;
         o->flags |= JV_F_RAM;
+        /* JCRE 3.0.5 §6.1.6: only the selected applet's context may use its
+         * CLEAR_ON_DESELECT arrays */
+        if (o->event == JV_CLEAR_ON_DESELECT && owner != jv_sel_ctx(vm)) o->flags |= JV_F_NOSEL;
     } else if (size < JV_ARR_HDR + (size_t)bytes) {
         return -1;
     }

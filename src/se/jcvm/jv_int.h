@@ -59,6 +59,7 @@ enum { JV_K_INST = 1, JV_K_BOOL, JV_K_BYTE, JV_K_SHORT, JV_K_INT, JV_K_REF };
 #define JV_INST_HDR 4u
 
 /* jv_obj.flags */
+#define JV_F_NOSEL 0x20  /* CLEAR_ON_DESELECT array whose context is not the selected applet's */
 #define JV_F_GLOBAL 0x01 /* global array: any context may access it */
 #define JV_F_ENTRY 0x02  /* JCRE entry point: any context may invoke its methods */
 #define JV_F_TEMP 0x04   /* temporary JCRE object: may not be stored in a field or array */
@@ -91,6 +92,13 @@ enum {
     JV_EX_COUNT
 };
 
+/* One pre-decoded instruction (interp.c): op is an internal opcode, a/c local or constant pool
+ * indices, b a constant, a branch target (instruction index) or an offset into jv_method.xaux. */
+typedef struct {
+    uint16_t op, a, c, d;
+    int32_t b;
+} jv_xi;
+
 typedef struct jcvm jv_vm;
 typedef struct jv_pkg jv_pkg;
 typedef struct jv_class jv_class;
@@ -117,6 +125,12 @@ struct jv_method {
     jv_native_fn native;
     const uint8_t *code;
     uint32_t code_len;
+    /* pre-decoded form, made on first invocation (interp.c), freed with the package */
+    jv_xi *xc;
+    uint16_t *xpc;  /* bytecode pc of each instruction (exception handler ranges) */
+    int32_t *xaux;  /* switch tables */
+    uint32_t nx;
+    uint8_t rnarrow; /* return type narrowing: 'B', 'S', 'Z' or 0 */
 };
 
 struct jv_class {
@@ -175,10 +189,9 @@ struct jv_pkg {
 
 typedef struct {
     jv_method *m;
-    const uint8_t *code;
     jv_cref *cref;
-    uint32_t pc;  /* start of the instruction being executed (the call, in a caller) */
-    uint32_t npc; /* where a caller resumes */
+    uint32_t pc;  /* instruction being executed (the call, in a caller) */
+    uint32_t npc; /* where a caller resumes (instruction index) */
     jv_slot *locals;
     jv_slot *sp0; /* operand stack base */
     jv_slot *sp;  /* operand stack top while calling out */
@@ -276,7 +289,13 @@ struct jcvm {
     bool gc_requested;
     uint32_t gc_ctx;
     size_t quota;
+    /* interpreter: decoded objects of the running code (interp.c); emptied on entry to the
+     * interpreter and after anything that may allocate, free or abort (store views move) */
+    struct jv_ocache { jv_obj o; uint8_t *base; } ocache[16];
 };
+void jv_ocache_flush(jv_vm *vm);
+/* Frees the pre-decoded code of a method (link.c on package free). */
+void jv_xcode_free(jv_method *m);
 
 /* ---- link.c ---- */
 extern const jv_native_def jv_natives[];
@@ -326,6 +345,10 @@ int jv_invoke(jv_vm *vm, jv_method *m, const jv_slot *args, uint32_t ctx, jv_slo
 uint32_t jv_cur_ctx(jv_vm *vm);
 /* Firewall: may context ctx access the object? */
 bool jv_fw_access(const jv_obj *o, uint32_t ctx);
+/* The context of the applet selected on the current channel (or whose select() runs), or
+ * JV_SEL_NONE: CLEAR_ON_DESELECT arrays of other contexts are off limits (JV_F_NOSEL). */
+#define JV_SEL_NONE 0xFFFFFFFFu
+uint32_t jv_sel_ctx(jv_vm *vm);
 jv_method *jv_virtual(jv_vm *vm, jv_ref obj, uint32_t sel);
 
 /* ---- jcvm.c ---- */

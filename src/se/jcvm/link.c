@@ -222,6 +222,11 @@ static uint16_t link_methods(lctx *L, jv_class *c)
         if (!m->sel) return SW_NOT_ENOUGH_MEMORY;
         m->vindex = -1;
         m->ret = ret_of(jm->desc);
+        {
+            const char *r = memchr(jm->desc.p, ')', jm->desc.len);
+            char t = r && r + 1 < jm->desc.p + jm->desc.len ? r[1] : 0;
+            m->rnarrow = (uint8_t)(t == 'B' || t == 'S' || t == 'Z' ? t : 0);
+        }
         m->code = jm->code;
         m->code_len = jm->code_len;
         if (jm->flags & ACC_NATIVE) {
@@ -547,6 +552,8 @@ void jv_pkg_free(jv_pkg *p)
     if (p->classes) {
         for (unsigned i = 0; i < p->f->nclasses; i++) {
             jv_class *c = &p->classes[i];
+            if (c->methods)
+                for (unsigned k = 0; k < c->jc->nmethods; k++) jv_xcode_free(&c->methods[k]);
             free(c->methods);
             free(c->vt);
             free(c->ifaces);
