@@ -260,18 +260,21 @@ static void test_share(void)
     static const uint8_t st_exp[] = {0, 0x5E, 0x5E};
     CHECK_EQ(resp_len, 3);
     CHECK_MEM(resp, st_exp, 3);
-    /* A method of an interface that does not extend Shareable, on the shared object
-     * (invokeinterface Secret.leak): JCRE §6.2.4.2 wants SecurityException (0x5E); interp.c
-     * does not check the invoked interface yet (docs/design-jcvm.md, Firewall), so this only
-     * reports what happens. */
+    /* (invokeinterface Secret.leak, an interface that does not extend Shareable): JCRE §6.2.4.2
+     * wants SecurityException (0x5E) */
     CHECK_EQ(xmit(c.s, 0x80, 0x14, 0, 0, NULL, 0), 0x9000);
-    if (be16(resp) != 0x5E)
-        fprintf(stderr,
-                "  KNOWN GAP: Secret.leak() across the firewall returned %04X, not a "
-                "SecurityException (interp.c invokeinterface)\n",
-                be16(resp));
+    CHECK_EQ(be16(resp), 0x5E);
+    /* the server's CLEAR_ON_DESELECT array, used in a Shareable call while the client is the
+     * selected applet: SecurityException (JCRE §6.1.6) */
+    CHECK_EQ(xmit(c.s, 0x80, 0x16, 0, 0, NULL, 0), 0x9000);
+    CHECK_EQ(be16(resp), 0x5E);
     /* the server's own view: its object's count, and getAID in its context */
     CHECK_EQ(select_aid(c.s, 0, srv1, sizeof srv1), 0x9000);
+    /* its CLEAR_ON_DESELECT array: refused in install(), allowed now that it is selected */
+    CHECK_EQ(xmit(c.s, 0x80, 0x04, 0, 0, NULL, 0), 0x9000);
+    CHECK_EQ(resp_len, 4);
+    CHECK_EQ(be16(resp), 0x5E);
+    CHECK_EQ(be16(resp + 2), 1);
     CHECK_EQ(xmit(c.s, 0x80, 0x02, 0, 0, NULL, 0), 0x9000);
     CHECK_EQ(be16(resp), 10);
     CHECK_EQ(xmit(c.s, 0x80, 0x03, 0, 0, NULL, 0), 0x9000);

@@ -98,6 +98,12 @@ public class Client extends Applet {
                 apdu.setOutgoingAndSend((short) 0, (short) 2);
                 return;
             }
+            case 0x16: { /* the server's CLEAR_ON_DESELECT array through a Shareable call */
+                Counter c = (Counter) sio((byte) 1);
+                Util.setShort(buf, (short) 0, c.scratch());
+                apdu.setOutgoingAndSend((short) 0, (short) 2);
+                return;
+            }
             case 0x15: {
                 Plain p = Server.plainObj;
                 buf[0] = (byte) (p == null ? 1 : 0);

@@ -14,4 +14,8 @@ public interface Counter extends Shareable {
     /* Writes the AID of the previous context (JCSystem.getPreviousContextAID) at buf[off] and
      * returns its length, or -1 when there is none. buf must be a global array (APDU buffer). */
     byte prevAid(byte[] buf, short off);
+
+    /* Writes the server's CLEAR_ON_DESELECT array: 1 when allowed, 0x5E when the JCRE refuses
+     * (SecurityException: the server's context is not the selected applet's, JCRE §6.1.6). */
+    short scratch();
 }

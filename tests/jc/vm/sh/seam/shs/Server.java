@@ -4,7 +4,8 @@
  * server objects of the package (published: a Shareable one, plainObj: a plain one). uninstall()
  * (AppletEvent) counts deletions in a static that survives the instance.
  * INS 01: uninstall count (short); INS 02: the shared object's count (short);
- * INS 03: JCSystem.getAID of the server context (bytes).
+ * INS 03: JCSystem.getAID of the server context (bytes); INS 04: the result of using its
+ * CLEAR_ON_DESELECT array in install() (0x5E: refused) and now (1: allowed), two shorts.
  */
 package seam.shs;
 
@@ -22,10 +23,15 @@ public class Server extends Applet implements AppletEvent {
     public static ServerObj published;
     public static Plain plainObj;
     static short uninstalls;
+    static short installTouch;
     private final ServerObj obj;
 
     Server(byte[] b, short off) {
         obj = new ServerObj();
+        /* a CLEAR_ON_DESELECT array may be created in install() but not used there: no applet
+         * of the context is selected (JCRE §6.1.6) */
+        obj.desel = JCSystem.makeTransientByteArray((short) 4, JCSystem.CLEAR_ON_DESELECT);
+        installTouch = obj.scratch();
         if (published == null) {
             published = new ServerObj();
             plainObj = new Plain();
@@ -67,6 +73,11 @@ public class Server extends Applet implements AppletEvent {
                 apdu.setOutgoingAndSend((short) 0, me.getBytes(buf, (short) 0));
                 return;
             }
+            case 0x04: /* the CLEAR_ON_DESELECT array from install() and now, selected */
+                Util.setShort(buf, (short) 0, installTouch);
+                Util.setShort(buf, (short) 2, obj.scratch());
+                apdu.setOutgoingAndSend((short) 0, (short) 4);
+                return;
             default:
                 ISOException.throwIt(ISO7816.SW_INS_NOT_SUPPORTED);
         }

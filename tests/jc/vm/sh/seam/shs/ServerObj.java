@@ -9,6 +9,16 @@ import javacard.framework.JCSystem;
 
 public class ServerObj implements Counter, Secret {
     short count;
+    byte[] desel; /* CLEAR_ON_DESELECT, set by the server applet */
+
+    public short scratch() {
+        try {
+            desel[0] = 1;
+            return 1;
+        } catch (SecurityException e) {
+            return 0x5E;
+        }
+    }
 
     public short bump(short by) {
         count += by;
