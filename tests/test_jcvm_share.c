@@ -260,6 +260,12 @@ static void test_share(void)
     static const uint8_t st_exp[] = {0, 0x5E, 0x5E};
     CHECK_EQ(resp_len, 3);
     CHECK_MEM(resp, st_exp, 3);
+    /* the same reference stored in a field of the client and used in a later command */
+    CHECK_EQ(xmit(c.s, 0x80, 0x17, 0, 0, NULL, 0), 0x9000);
+    CHECK_EQ(resp_len, 1);
+    CHECK_EQ(resp[0], 1);
+    CHECK_EQ(xmit(c.s, 0x80, 0x18, 0, 0, NULL, 0), 0x9000);
+    CHECK_EQ(be16(resp), 0x5E);
     /* (invokeinterface Secret.leak, an interface that does not extend Shareable): JCRE §6.2.4.2
      * wants SecurityException (0x5E) */
     CHECK_EQ(xmit(c.s, 0x80, 0x14, 0, 0, NULL, 0), 0x9000);

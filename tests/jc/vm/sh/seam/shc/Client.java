@@ -32,6 +32,7 @@ public class Client extends Applet {
         (byte) 0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0x01
     };
     private Counter held;
+    private Plain stash; /* a server object kept in the client's own field */
 
     Client() {
         register();
@@ -101,6 +102,22 @@ public class Client extends Applet {
             case 0x16: { /* the server's CLEAR_ON_DESELECT array through a Shareable call */
                 Counter c = (Counter) sio((byte) 1);
                 Util.setShort(buf, (short) 0, c.scratch());
+                apdu.setOutgoingAndSend((short) 0, (short) 2);
+                return;
+            }
+            case 0x17: /* keep a reference to a server object in a field of the client */
+                stash = Server.plainObj;
+                buf[0] = (byte) (stash == null ? 0 : 1);
+                apdu.setOutgoingAndSend((short) 0, (short) 1);
+                return;
+            case 0x18: { /* later, in another command: use the stored reference */
+                short r;
+                try {
+                    r = stash.get();
+                } catch (SecurityException e) {
+                    r = 0x5E;
+                }
+                Util.setShort(buf, (short) 0, r);
                 apdu.setOutgoingAndSend((short) 0, (short) 2);
                 return;
             }
