@@ -275,14 +275,36 @@ int main(int argc, char **argv)
     }
     printf("persistent field writes/s, memory medium: %.0f\n", writes_per_second(&r, seconds));
 
-    /* RAM of a powered SE with the two packages installed: heap in use before and after a
-     * power-up on the same medium */
+    /* RAM of a powered SE: heap in use before and after a power-up, on a fresh medium (the
+     * store's arena, sized by its capacity, the card OS and the linked ROM) and on this one
+     * (the same plus the two installed packages and their objects); and the power-up time */
     power_down(&r);
+    rig fresh;
+    if (store_medium_memory(&fresh.m) != SEAM_OK) fail("medium", NULL);
+    power_up(&fresh); /* personalises the fresh card */
+    power_down(&fresh);
     size_t before = heap_now();
+    power_up(&fresh);
+    size_t empty = heap_now() - before;
+    power_down(&fresh);
+    store_medium_free(fresh.m);
+    before = heap_now();
     power_up(&r);
-    size_t after = heap_now();
-    printf("RAM of a powered SE with 2 applets (+ API): %zu bytes malloc'd\n", after - before);
+    size_t full = heap_now() - before;
     power_down(&r);
+    printf("RAM of a powered SE: %zu bytes malloc'd with no applet, %zu with 2 applets "
+           "(store capacity %u bytes)\n",
+           empty, full, (unsigned)STORE_DEFAULT_CAPACITY);
+    unsigned ups = 0;
+    double t0 = now(), t;
+    do {
+        power_up(&r);
+        power_down(&r);
+        ups++;
+        t = now() - t0;
+    } while (t < seconds / 2);
+    printf("power-up (se_open: store replay, ROM and packages linked) + power-down: %.0f us\n",
+           t * 1e6 / ups);
     store_medium_free(r.m);
 
     /* persistent writes on a file medium (the store `seam se --store` uses) */
