@@ -16,52 +16,18 @@
  */
 #include <stdlib.h>
 
+#include "cardrig.h"
 #include "check.h"
 #include "seam/bytecode.h"
-#include "seam/gpclient.h"
 #include "seam/jcconv.h"
-#include "seam/se.h"
 #include "seam/sw.h"
 
 static const uint8_t PKG[] = {0xF0, 0x00, 0x00, 0x00, 0xAA};
-static const uint8_t TESTKEY[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
-                                    0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
-
-static store_medium *med;
-static se *card;
-static seam_card *sc;
-static gp_client cl;
-static gp_session ses;
-
-static void power_up(void)
-{
-    char msg[256];
-    se_config cfg = {.medium = med, .quiet = true};
-    if (se_open(&card, &cfg, msg, sizeof msg) != SEAM_OK) {
-        fprintf(stderr, "se_open: %s\n", msg);
-        abort();
-    }
-    seam_card_fns fns = se_card_fns(card);
-    if (card_open_fns(&sc, &fns) != SEAM_OK) abort();
-    memset(&cl, 0, sizeof cl);
-    cl.card = sc;
-    gp_session_plain(&ses, &cl);
-}
+static card_rig R;
 
 static bool auth(void)
 {
-    uint8_t fci[256];
-    size_t n;
-    uint16_t sw = 0;
-    gp_session_close(&ses);
-    if (gp_select(&cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, fci, sizeof fci, &n, &sw) ||
-        sw != SW_NO_ERROR)
-        return false;
-    gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
-    seam_err e = gp_session_open(&ses, &cl, &k, 0x03, NULL, 8, &sw);
-    gp_keys_wipe(&k);
-    return e == SEAM_OK;
+    return card_rig_isd_session(&R, 0x03);
 }
 
 /* ---- the package model ---- */
@@ -131,11 +97,7 @@ static uint8_t *build(const attack *a, size_t *len)
  * LOAD), 9000 if all went through. */
 static uint16_t load_in_session(const uint8_t *data, size_t len)
 {
-    uint16_t sw = 0;
-    if (gp_install_for_load(&ses, PKG, sizeof PKG, NULL, 0, &sw) != SEAM_OK) return 0;
-    if (sw != SW_NO_ERROR) return sw;
-    if (gp_load(&ses, data, len, 0, NULL, &sw) != SEAM_OK) return 0;
-    return sw;
+    return card_rig_load(&R, PKG, sizeof PKG, data, len);
 }
 
 static uint16_t load(const uint8_t *data, size_t len)
@@ -147,7 +109,7 @@ static uint16_t delete_pkg(void)
 {
     uint16_t sw = 0;
     if (!auth()) return 0;
-    if (gp_delete(&ses, PKG, sizeof PKG, true, &sw) != SEAM_OK) return 0;
+    if (gp_delete(&R.ses, PKG, sizeof PKG, true, &sw) != SEAM_OK) return 0;
     return sw;
 }
 
@@ -157,9 +119,9 @@ static void refused_bytes(const char *what, const uint8_t *data, size_t len, uin
 {
     uint8_t before[32], after[32];
     REQUIRE(auth());
-    REQUIRE(store_digest(se_store(card), before) == SEAM_OK);
+    REQUIRE(store_digest(se_store(R.se), before) == SEAM_OK);
     uint16_t sw = load_in_session(data, len);
-    REQUIRE(store_digest(se_store(card), after) == SEAM_OK);
+    REQUIRE(store_digest(se_store(R.se), after) == SEAM_OK);
     if (sw != want) fprintf(stderr, "  %s: SW %04X, wanted %04X\n", what, sw, want);
     CHECK_EQ(sw, want);
     if (memcmp(before, after, 32)) fprintf(stderr, "  %s: the store changed\n", what);
@@ -277,9 +239,9 @@ static void test_truncated_and_oversized(void)
     for (size_t cut = 1; cut < len; cut += (cut < 64 ? 1 : 7)) {
         uint8_t before[32], after[32];
         REQUIRE(auth());
-        REQUIRE(store_digest(se_store(card), before) == SEAM_OK);
+        REQUIRE(store_digest(se_store(R.se), before) == SEAM_OK);
         uint16_t sw = load_in_session(data, cut);
-        REQUIRE(store_digest(se_store(card), after) == SEAM_OK);
+        REQUIRE(store_digest(se_store(R.se), after) == SEAM_OK);
         if (sw != SW_WRONG_DATA || memcmp(before, after, 32)) {
             fprintf(stderr, "  truncated to %zu of %zu bytes: SW %04X%s\n", cut, len, sw,
                     memcmp(before, after, 32) ? ", store changed" : "");
@@ -312,8 +274,7 @@ static void test_truncated_and_oversized(void)
 
 int main(void)
 {
-    store_medium_memory(&med);
-    power_up();
+    if (!card_rig_open(&R)) return 1;
     RUN(test_control_loads);
     RUN(test_stack_underflow);
     RUN(test_stack_overflow);
@@ -328,9 +289,6 @@ int main(void)
     RUN(test_native_outside_api);
     RUN(test_truncated_and_oversized);
     RUN(test_control_loads); /* the card still loads a good package after all that */
-    gp_session_close(&ses);
-    card_close(sc);
-    se_close(card);
-    store_medium_free(med);
+    card_rig_close(&R);
     return check_summary();
 }

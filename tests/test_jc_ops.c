@@ -7,15 +7,11 @@
  */
 #include <stdlib.h>
 
+#include "cardrig.h"
 #include "check.h"
-#include "seam/gpclient.h"
-#include "seam/se.h"
-#include "seam/sw.h"
 
 static const uint8_t PKG[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x4F, 0x01};
 static const uint8_t APP[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x4F, 0x01, 0x01};
-static const uint8_t TESTKEY[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
-                                    0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
 
 static int32_t loops(int32_t a, int32_t b)
 {
@@ -116,50 +112,25 @@ static void expected(int32_t a, int32_t b, uint8_t out[16])
 
 static void test_ops(void)
 {
-    store_medium *m;
-    se *card;
-    seam_card *sc;
-    char msg[256];
-    REQUIRE(store_medium_memory(&m) == SEAM_OK);
-    se_config cfg = {.medium = m, .quiet = true};
-    REQUIRE(se_open(&card, &cfg, msg, sizeof msg) == SEAM_OK);
-    seam_card_fns fns = se_card_fns(card);
-    REQUIRE(card_open_fns(&sc, &fns) == SEAM_OK);
-    gp_client cl = {.card = sc};
+    card_rig r;
+    REQUIRE(card_rig_open(&r));
+    size_t len = 0;
+    uint8_t *jcl = card_rig_build_file("tests/jcops/ops.jcl", &len);
+    REQUIRE(jcl != NULL);
+    REQUIRE(card_rig_isd_session(&r, 0x03));
+    CHECK_EQ(card_rig_load(&r, PKG, sizeof PKG, jcl, len), 0x9000);
+    free(jcl);
+    CHECK_EQ(card_rig_install(&r, PKG, sizeof PKG, APP, sizeof APP), 0x9000);
+    REQUIRE(card_rig_select(&r, APP, sizeof APP) == 0x9000);
     uint8_t buf[300];
     size_t n;
     uint16_t sw = 0;
-    REQUIRE(gp_select(&cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, buf, sizeof buf, &n,
-                      &sw) == SEAM_OK);
-    gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
-    gp_session ses;
-    REQUIRE(gp_session_open(&ses, &cl, &k, 0x03, NULL, 8, &sw) == SEAM_OK);
-    gp_keys_wipe(&k);
-    char path[1024];
-    const char *b = getenv("SEAM_BUILD");
-    snprintf(path, sizeof path, "%s/tests/jcops/ops.jcl", b ? b : "build");
-    FILE *f = fopen(path, "rb");
-    REQUIRE(f != NULL);
-    static uint8_t jcl[1 << 16];
-    size_t len = fread(jcl, 1, sizeof jcl, f);
-    fclose(f);
-    REQUIRE(gp_install_for_load(&ses, PKG, sizeof PKG, NULL, 0, &sw) == SEAM_OK && sw == 0x9000);
-    REQUIRE(gp_load(&ses, jcl, len, 0, NULL, &sw) == SEAM_OK);
-    REQUIRE(sw == 0x9000);
-    static const uint8_t priv = 0;
-    REQUIRE(gp_install_for_install(&ses, GP_INSTALL_FOR_INSTALL_SELECTABLE, PKG, sizeof PKG, APP,
-                                   sizeof APP, APP, sizeof APP, &priv, 1, NULL, 0,
-                                   &sw) == SEAM_OK);
-    REQUIRE(sw == 0x9000);
-    gp_session_close(&ses);
-    REQUIRE(gp_select(&cl, APP, sizeof APP, buf, sizeof buf, &n, &sw) == SEAM_OK && sw == 0x9000);
     static const int8_t vals[] = {0, 1, -1, 2, -2, 5, -7, 63, -64, 127, -128, 99, 100, -100};
     unsigned runs = 0;
     for (size_t i = 0; i < sizeof vals; i++)
         for (size_t j = 0; j < sizeof vals; j++) {
             uint8_t cmd[] = {0x80, 0x01, (uint8_t)vals[i], (uint8_t)vals[j], 0x00};
-            REQUIRE(gp_transmit(&cl, cmd, sizeof cmd, buf, sizeof buf, &n, &sw) == SEAM_OK);
+            REQUIRE(gp_transmit(&r.cl, cmd, sizeof cmd, buf, sizeof buf, &n, &sw) == SEAM_OK);
             uint8_t want[16];
             expected(vals[i], vals[j], want);
             CHECK_EQ(sw, 0x9000);
@@ -171,9 +142,7 @@ static void test_ops(void)
             runs++;
         }
     CHECK_EQ(runs, sizeof vals * sizeof vals);
-    card_close(sc);
-    se_close(card);
-    store_medium_free(m);
+    card_rig_close(&r);
 }
 
 int main(void)

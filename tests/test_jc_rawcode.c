@@ -15,39 +15,15 @@
  */
 #include <stdlib.h>
 
+#include "cardrig.h"
 #include "check.h"
 #include "seam/bytecode.h"
-#include "seam/gpclient.h"
 #include "seam/jcconv.h"
-#include "seam/se.h"
 #include "seam/sw.h"
 
 static const uint8_t PKG[] = {0xF0, 0x00, 0x00, 0x00, 0xBB};
 static const uint8_t APP[] = {0xF0, 0x00, 0x00, 0x00, 0xBB, 0x01};
-static const uint8_t TESTKEY[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
-                                    0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
-
-static store_medium *med;
-static se *card;
-static seam_card *sc;
-static gp_client cl;
-static gp_session ses;
-
-static bool auth(void)
-{
-    uint8_t fci[256];
-    size_t n;
-    uint16_t sw = 0;
-    gp_session_close(&ses);
-    if (gp_select(&cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, fci, sizeof fci, &n, &sw) ||
-        sw != SW_NO_ERROR)
-        return false;
-    gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
-    seam_err e = gp_session_open(&ses, &cl, &k, 0x03, NULL, 8, &sw);
-    gp_keys_wipe(&k);
-    return e == SEAM_OK;
-}
+static card_rig R;
 
 /* constants (INT first, as the format requires) */
 enum {
@@ -134,31 +110,26 @@ static uint16_t run(const char *what, const tcode *t)
     size_t len = 0;
     uint8_t *data = build(t, &len);
     if (!data) return 0;
-    uint16_t sw = 0, result = 0;
-    static const uint8_t priv = 0;
+    uint16_t sw, result = 0;
     uint8_t buf[300];
     size_t n;
-    if (!auth()) goto out;
-    if (gp_install_for_load(&ses, PKG, sizeof PKG, NULL, 0, &sw) || sw != SW_NO_ERROR ||
-        gp_load(&ses, data, len, 0, NULL, &sw) || sw != SW_NO_ERROR) {
+    if (!card_rig_isd_session(&R, 0x03)) goto out;
+    if ((sw = card_rig_load(&R, PKG, sizeof PKG, data, len)) != SW_NO_ERROR) {
         fprintf(stderr, "  %s: load refused: %04X\n", what, sw);
         goto out;
     }
-    if (gp_install_for_install(&ses, GP_INSTALL_FOR_INSTALL_SELECTABLE, PKG, sizeof PKG, APP,
-                               sizeof APP, APP, sizeof APP, &priv, 1, NULL, 0, &sw) ||
-        sw != SW_NO_ERROR) {
+    if ((sw = card_rig_install(&R, PKG, sizeof PKG, APP, sizeof APP)) != SW_NO_ERROR) {
         fprintf(stderr, "  %s: install refused: %04X\n", what, sw);
         goto del;
     }
-    gp_session_close(&ses);
-    if (gp_select(&cl, APP, sizeof APP, buf, sizeof buf, &n, &sw) || sw != SW_NO_ERROR) {
+    if ((sw = card_rig_select(&R, APP, sizeof APP)) != SW_NO_ERROR) {
         fprintf(stderr, "  %s: select: %04X\n", what, sw);
         goto del;
     }
     static const uint8_t c[] = {0x80, 0x00, 0x00, 0x00};
-    if (gp_transmit(&cl, c, sizeof c, buf, sizeof buf, &n, &result)) result = 0;
+    if (gp_transmit(&R.cl, c, sizeof c, buf, sizeof buf, &n, &result)) result = 0;
 del:
-    if (auth()) gp_delete(&ses, PKG, sizeof PKG, true, &sw);
+    if (card_rig_isd_session(&R, 0x03)) gp_delete(&R.ses, PKG, sizeof PKG, true, &sw);
 out:
     free(data);
     return result;
@@ -236,21 +207,11 @@ static void test_harness_sees_refusal(void)
 
 int main(void)
 {
-    char msg[256];
-    store_medium_memory(&med);
-    se_config cfg = {.medium = med, .quiet = true};
-    if (se_open(&card, &cfg, msg, sizeof msg) != SEAM_OK) return 1;
-    seam_card_fns fns = se_card_fns(card);
-    if (card_open_fns(&sc, &fns) != SEAM_OK) return 1;
-    cl.card = sc;
-    gp_session_plain(&ses, &cl);
+    if (!card_rig_open(&R)) return 1;
     RUN(test_stack_shuffles);
     RUN(test_goto_w);
     RUN(test_wide_and_ldc_w);
     RUN(test_harness_sees_refusal);
-    gp_session_close(&ses);
-    card_close(sc);
-    se_close(card);
-    store_medium_free(med);
+    card_rig_close(&R);
     return check_summary();
 }
