@@ -8,5 +8,6 @@ int cmd_gp(int argc, char **argv);   /* GlobalPlatform card management */
 int cmd_apdu(int argc, char **argv); /* send raw APDUs */
 int cmd_demo(int argc, char **argv); /* the scripted demonstration */
 int cmd_jc(int argc, char **argv);   /* Java Card: build and convert load files */
+int cmd_pki(int argc, char **argv);  /* certificate authority (docs/pki.md) */
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
     {"apdu", cmd_apdu, "send raw APDUs in hex and print the responses"},
     {"demo", cmd_demo, "a scripted session against an in-process secure element"},
     {"jc", cmd_jc, "Java Card: compile and convert applets into load files (.jcl)"},
+    {"pki", cmd_pki, "certificate authority: root, issuing, organisation, device certificates"},
 };
 
 static void usage(FILE *f)
