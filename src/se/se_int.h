@@ -148,6 +148,12 @@ typedef struct {
                            even after the key set itself was replaced in this session) */
     uint8_t sc_dek_len;
     scp03_session scp;
+    /* Amendment F key management (certstore.c, scp11_sd.c): the session is SCP11b, which does
+     * not authenticate the off-card entity; STORE DATA's block sequence (GP CS 2.3.1 §11.11.2.2:
+     * P2 numbers the blocks from 00, P1 b8 marks the last). */
+    bool sc_scp11b;
+    bool sd_store_open;    /* a STORE DATA sequence has started and not ended */
+    uint8_t sd_store_next; /* the block number the next STORE DATA must carry */
     /* response waiting for GET RESPONSE */
     uint8_t *pending; /* APDU_MAX_RESPONSE bytes, allocated at power-up */
     size_t pending_len, pending_off;
@@ -266,6 +272,41 @@ seam_err sd_install_ec_key(se *s, store_id sd, uint8_t kid, uint8_t kvn, const u
 uint16_t eckey_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
 /* Appends the C0 key information entries of the ECC keys of sd (GET DATA E0). */
 void eckey_put_key_info(se *s, seam_wr *w, store_id sd);
+
+/* ---- Amendment F key and certificate management (src/se/gp/certstore.c, eckeys.c) ----
+ * BEGIN block owned by the Amendment F key management work (issue 7 items 1-2). */
+#define SE_OBJ_CERTSTORE 5       /* the certificate chain stored for one SD key (certstore.c) */
+#define CERTSTORE_MAX_CERTS 4    /* certificates in one stored chain */
+#define CERTSTORE_MAX_BYTES 4096 /* their total DER size */
+/* A certificate store object: this header, then `len` bytes of DER certificates, leaf last. */
+typedef struct {
+    uint8_t kid;
+    uint8_t kvn;
+    uint8_t n;      /* certificates, 1..CERTSTORE_MAX_CERTS */
+    uint8_t len[2]; /* big-endian byte count of the DER that follows */
+} se_certstore_hdr;
+/* The certificate store object of key (kid, kvn) of sd, or 0. */
+store_id certstore_find(se *s, store_id sd, uint8_t kid, uint8_t kvn);
+/* True when object id is a well-formed certificate store (for image checks). */
+bool certstore_valid(se *s, store_id id);
+/* Frees the certificate store of (kid, kvn) if there is one; inside the caller's transaction. */
+seam_err certstore_drop(se *s, store_id sd, uint8_t kid, uint8_t kvn);
+/* STORE DATA (INS E2, GP CS 2.3.1 §11.11) of Amendment F data objects. */
+uint16_t certstore_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* GET DATA BF21 (the stored chain of A6 { 83 KID KVN }), FF33 / FF34 (CA-KLOC / CA-KLCC
+ * identifiers); tag = P1 P2. */
+uint16_t certstore_get_data(se *s, store_id sd, uint16_t tag, const apdu_cmd *c, se_resp *r);
+/* Forgets the channel's STORE DATA block sequence. */
+void certstore_channel_end(se *s, uint8_t ch);
+/* Deletes, inside the caller's transaction, every ECC key of sd with this KID (0: any) and KVN
+ * (0: any), wiping each record before freeing it, with its certificate store. *count gets the
+ * number of keys deleted. */
+seam_err eckey_delete(se *s, store_id sd, uint8_t kid, uint8_t kvn, unsigned *count);
+/* True when kid is an Amendment F ECC key identifier (10, 11, 13, 15). */
+bool eckey_kid_valid(uint8_t kid);
+/* GENERATE KEY (INS F1, Yubico's wire form): see eckeys.c. */
+uint16_t eckey_generate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* END of the Amendment F key management block. */
 
 /* ---- SCP11 on the security domain (src/se/gp/scp11_sd.c) ---- */
 /* PERFORM SECURITY OPERATION (INS 2A), INTERNAL AUTHENTICATE (88), MUTUAL AUTHENTICATE (82

@@ -9,7 +9,12 @@
  *    point on the curve, the pair matching) before they were written;
  *  - private key bytes never leave the card: they go only into ECDH (scp11_sd.c) and are
  *    never listed, returned or logged; they enter encrypted under the session's Key-DEK;
- *  - PUT KEY checks everything before the store changes and changes it in one transaction.
+ *  - PUT KEY, GENERATE KEY and DELETE KEY check everything before the store changes and change
+ *    it in one transaction; a key that is deleted or replaced by another key is overwritten
+ *    with zeros before its object is freed, and the certificate chain stored for it
+ *    (certstore.c) goes in the same transaction (it certifies a key that no longer exists);
+ *  - on-card generation (GENERATE KEY) draws the key pair from the card's DRBG
+ *    (cr_p256_keygen); only the public key is returned.
  */
 #include <string.h>
 
@@ -21,6 +26,11 @@ static bool kid_valid(uint8_t kid)
 {
     return kid == GP_KID_CA_KLOC_ECDSA || kid == GP_KID_SCP11A || kid == GP_KID_SCP11B ||
            kid == GP_KID_SCP11C;
+}
+
+bool eckey_kid_valid(uint8_t kid)
+{
+    return kid_valid(kid);
 }
 
 const se_eckey_rec *eckey_get(se *s, store_id id)
@@ -94,12 +104,14 @@ static seam_err build_rec(se_eckey_rec *rec, uint8_t kid, uint8_t kvn, const uin
 }
 
 /* Writes rec over the key with the same KID and KVN, or as a new object; inside a transaction
- * the caller opened. */
+ * the caller opened. Replacing a key by another one drops the chain stored for it. */
 static seam_err write_rec(se *s, store_id sd, const se_eckey_rec *rec)
 {
     store_id id = eckey_find(s, sd, rec->kid, rec->kvn);
     seam_err e = SEAM_OK;
-    if (!id) e = store_alloc(s->st, sd, SE_OBJ_ECKEY, sizeof *rec, &id);
+    if (id && memcmp(eckey_get(s, id)->pub, rec->pub, sizeof rec->pub) != 0)
+        e = certstore_drop(s, sd, rec->kid, rec->kvn);
+    if (e == SEAM_OK && !id) e = store_alloc(s->st, sd, SE_OBJ_ECKEY, sizeof *rec, &id);
     if (e == SEAM_OK) e = store_write(s->st, id, 0, rec, sizeof *rec);
     return e;
 }
@@ -229,9 +241,8 @@ uint16_t eckey_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_res
     seam_err e = store_tx_begin(s->st);
     if (e == SEAM_OK) {
         if (old && old != clash) {
-            static const se_eckey_rec zero;
-            e = store_write(s->st, old, 0, &zero, sizeof zero);
-            if (e == SEAM_OK) e = store_free(s->st, old);
+            unsigned n;
+            e = eckey_delete(s, sd, kid, c->p1, &n);
         }
         if (e == SEAM_OK) e = write_rec(s, sd, &rec);
         if (e == SEAM_OK)
@@ -262,4 +273,90 @@ void eckey_put_key_info(se *s, seam_wr *w, store_id sd)
         v[n++] = CR_P256_PUB_LEN;
         tlv_put(w, 0xC0, v, n);
     }
+}
+
+seam_err eckey_delete(se *s, store_id sd, uint8_t kid, uint8_t kvn, unsigned *count)
+{
+    static const se_eckey_rec zero;
+    *count = 0;
+    store_id id = eckey_next(s, sd, 0);
+    while (id) {
+        store_id next = eckey_next(s, sd, id);
+        const se_eckey_rec *k = eckey_get(s, id);
+        if ((kid == 0 || k->kid == kid) && (kvn == 0 || k->kvn == kvn)) {
+            uint8_t kk = k->kid, kv = k->kvn;
+            seam_err e = store_write(s->st, id, 0, &zero, sizeof zero);
+            if (e == SEAM_OK) e = store_free(s->st, id);
+            if (e == SEAM_OK) e = certstore_drop(s, sd, kk, kv);
+            if (e != SEAM_OK) return e;
+            (*count)++;
+        }
+        id = next;
+    }
+    return SEAM_OK;
+}
+
+/* GENERATE KEY (INS F1; CLA 80/84). GP CS 2.3.1 and Amendment F define no command for on-card
+ * generation of an SD's key pair; this is the wire form Yubico's security domain implements
+ * and its yubikit sends (SecurityDomainSession.generate_ec_key): P1 = 00 to add, or the KVN of
+ * the key of this KID to replace; P2 = the KID ('11', '13', '15': SCP11 key pairs; CA-KLOC '10'
+ * is a public key only and cannot be generated); data = new KVN || 'F0' 01 key parameters
+ * reference ('00' = P-256, others 6A81). The answer is 'B0' 41 PK (uncompressed point), so the
+ * host can have it certified; the private key never leaves the card. */
+uint16_t eckey_generate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
+{
+    (void)ch;
+    uint8_t kid = c->p2;
+    if (kid != GP_KID_SCP11A && kid != GP_KID_SCP11B && kid != GP_KID_SCP11C)
+        return SW_INCORRECT_P1P2;
+    if (c->p1 & 0x80) return SW_INCORRECT_P1P2;
+    if (c->lc == 0) return SW_WRONG_LENGTH;
+    if (c->lc != 4 || c->data[1] != KEY_TYPE_ECC_PARAM || c->data[2] != 0x01) return SW_WRONG_DATA;
+    uint8_t kvn = c->data[0];
+    if (kvn == 0 || kvn > 0x7F) return SW_WRONG_DATA;
+    if (c->data[3] != 0x00) return SW_FUNC_NOT_SUPPORTED; /* only P-256 */
+    store_id old = 0, clash = eckey_find(s, sd, kid, kvn);
+    if (c->p1) {
+        old = eckey_find(s, sd, kid, c->p1);
+        if (!old) return SW_REFERENCED_DATA_NOT_FOUND;
+        if (clash && clash != old) return SW_WRONG_DATA;
+    } else if (clash) {
+        return SW_WRONG_DATA;
+    }
+    uint8_t priv[32], pub[CR_P256_PUB_LEN];
+    se_eckey_rec rec;
+    seam_err e = cr_p256_keygen(priv, pub);
+    if (e == SEAM_OK) e = build_rec(&rec, kid, kvn, priv, NULL, NULL, 0);
+    seam_wipe(priv, sizeof priv);
+    if (e != SEAM_OK) {
+        seam_wipe(&rec, sizeof rec);
+        return SW_UNKNOWN;
+    }
+    if (old) {
+        /* the CA identifier (STORE DATA) belongs to the key reference, not to the key bytes */
+        const se_eckey_rec *o = eckey_get(s, old);
+        rec.ski_len = o->ski_len;
+        memcpy(rec.ski, o->ski, o->ski_len);
+    }
+    e = store_tx_begin(s->st);
+    if (e == SEAM_OK) {
+        if (old && old != clash) {
+            unsigned n;
+            e = eckey_delete(s, sd, kid, c->p1, &n);
+        }
+        if (e == SEAM_OK) e = write_rec(s, sd, &rec);
+        if (e == SEAM_OK)
+            e = store_tx_commit(s->st);
+        else
+            store_tx_abort(s->st);
+    }
+    memcpy(pub, rec.pub, sizeof pub);
+    seam_wipe(&rec, sizeof rec);
+    if (e != SEAM_OK) return se_sw_of(e);
+    seam_wr w;
+    seam_wr_init(&w, r->p, r->cap);
+    tlv_put(&w, KEY_TYPE_ECC_PUB, pub, sizeof pub);
+    if (w.err) return SW_UNKNOWN;
+    r->len = w.len;
+    return SW_NO_ERROR;
 }

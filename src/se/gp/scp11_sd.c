@@ -12,7 +12,10 @@
  *  - MUTUAL AUTHENTICATE uses only a chain that was completely checked against PK.CA-KLOC of
  *    this SD (and its identifier, when the card holds one) and whose leaf asserts keyAgreement
  *    and nothing else; the chain is used once;
- *  - validity periods are NOT checked: the card has no trusted time yet (docs/card.md);
+ *  - validity periods are NOT checked: the card has no trusted time (GP CS 2.3.1 and Amendment
+ *    F, as far as public sources show, define no way to give a card one; docs/card.md);
+ *  - a session set up by SCP11b is marked (se_chan.sc_scp11b): it did not authenticate the
+ *    off-card entity, so STORE DATA, GENERATE KEY and DELETE of keys are refused in it;
  *  - on any failure no session is left on the channel; ephemeral keys and S-DEK are wiped on
  *    every path out.
  */
@@ -152,6 +155,9 @@ uint16_t scp11_sd_authenticate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c
             chan->sc_state = SC_AUTHENTICATED;
             chan->sc_sd = sd;
             chan->sc_keyset = 0;
+            /* SCP11b authenticates the card only: Amendment F key management is refused in
+             * such a session (sd.c) */
+            chan->sc_scp11b = variant == SCP11_VARIANT_B;
             memcpy(chan->sc_dek, s_dek, prm.key_len);
             chan->sc_dek_len = prm.key_len;
         } else {

@@ -2,8 +2,9 @@
  * Security domain command processing (GP CS 2.3.1 §11 and Amendment D §7): INITIALIZE UPDATE,
  * EXTERNAL AUTHENTICATE, GET DATA, GET STATUS, SET STATUS, PUT KEY, DELETE (keys), and the
  * secure channel session of each logical channel. SCP11 (PERFORM SECURITY OPERATION, INTERNAL
- * and MUTUAL AUTHENTICATE) is in scp11_sd.c and ECC keys (PUT KEY of ECC keys) in eckeys.c;
- * this file only dispatches to them.
+ * and MUTUAL AUTHENTICATE) is in scp11_sd.c, ECC keys (PUT KEY of ECC keys, GENERATE KEY,
+ * deletion) in eckeys.c and Amendment F's STORE DATA / GET DATA of certificates and CA
+ * identifiers in certstore.c; this file only dispatches to them.
  *
  * Rules kept here:
  *  - every command is checked completely (CLA, P1/P2, lengths, data) before anything changes;
@@ -38,8 +39,10 @@ void sd_session_end(se *s, uint8_t ch)
     c->sc_sd = 0;
     seam_wipe(c->sc_dek, sizeof c->sc_dek);
     c->sc_dek_len = 0;
-    cm_channel_end(s, ch);     /* a load belongs to the session that started it */
-    scp11_sd_oce_clear(s, ch); /* an SCP11a/c chain belongs to the session being set up */
+    c->sc_scp11b = false;
+    certstore_channel_end(s, ch); /* a STORE DATA sequence belongs to the session */
+    cm_channel_end(s, ch);        /* a load belongs to the session that started it */
+    scp11_sd_oce_clear(s, ch);    /* an SCP11a/c chain belongs to the session being set up */
 }
 
 bool sd_requires_sm(se *s, uint8_t ch)
@@ -139,6 +142,9 @@ static void put_key_info(se *s, seam_wr *w, store_id sd)
 
 static uint16_t do_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
 {
+    uint16_t tag0 = (uint16_t)(c->p1 << 8 | c->p2);
+    if (tag0 == 0xBF21 || tag0 == 0xFF33 || tag0 == 0xFF34)
+        return certstore_get_data(s, sd, tag0, c, r); /* Amendment F (certstore.c) */
     if (c->lc) return SW_WRONG_LENGTH;
     const se_card_rec *card = se_card(s);
     seam_wr w;
@@ -440,13 +446,23 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
     return SW_NO_ERROR;
 }
 
-/* DELETE (GP CS 2.3.1 §11.2) of a key set: data D2 KVN, optionally D0 key id (the whole set
- * is the unit seam manages: a key id is refused). Deleting an application or a load file (4F)
- * is content management (content.c); the ISD itself cannot be deleted. */
+/* DELETE (GP CS 2.3.1 §11.2) of keys: data D0 KID and/or D2 KVN (one byte each, each at most
+ * once); every key matching both given values goes (what yubikit's delete_key sends):
+ *  - D2 alone: the AES key set with that KVN and every ECC key with that KVN;
+ *  - D0 with an ECC KID ('10', '11', '13', '15'), with or without D2: the ECC keys of that KID
+ *    (and KVN); D0 with an AES key id (1..3) is refused (6A81: the key set is the unit);
+ *  - the last AES key set never goes (6985); nothing matching is 6A88.
+ * ECC keys are wiped and go with their stored certificates (eckey_delete), all in one store
+ * transaction. P2 '00', '80' (GP: "and related objects", nothing more here) or '01' (yubikit's
+ * "delete the last key": seam still keeps its last AES key set). Needs a session that
+ * authenticated the off-card entity (checked by the caller).
+ * Deleting an application or a load file (4F) is content management (content.c); the ISD
+ * itself cannot be deleted. */
 static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r)
 {
-    if (c->p1 != 0x00 || (c->p2 != 0x00 && c->p2 != 0x80)) return SW_INCORRECT_P1P2;
-    tlv_t kvn_t, kid_t, aid_t;
+    if (c->p1 != 0x00 || (c->p2 != 0x00 && c->p2 != 0x80 && c->p2 != 0x01))
+        return SW_INCORRECT_P1P2;
+    tlv_t aid_t;
     seam_err e;
     if (c->lc == 0) return SW_WRONG_LENGTH;
     /* the whole field must be well-formed TLV */
@@ -457,6 +473,7 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         ;
     if (e != SEAM_E_NOT_FOUND) return SW_WRONG_DATA;
     if (tlv_find(c->data, c->lc, 0x4F, &aid_t) == SEAM_OK) {
+        if (c->p2 == 0x01) return SW_INCORRECT_P1P2;
         const se_reg_rec *reg = reg_get(s, sd);
         if (aid_t.len == reg->aid_len && !memcmp(aid_t.value, reg->aid, aid_t.len))
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
@@ -465,15 +482,39 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         if (aid_t.len < 5 || aid_t.len > 16) return SW_REFERENCED_DATA_NOT_FOUND;
         return cm_delete(s, ch, aid_t.value, aid_t.len, c->p2 == 0x80, r);
     }
-    if (tlv_find(c->data, c->lc, 0xD2, &kvn_t) != SEAM_OK || kvn_t.len != 1) return SW_WRONG_DATA;
-    if (tlv_find(c->data, c->lc, 0xD0, &kid_t) == SEAM_OK) return SW_FUNC_NOT_SUPPORTED;
-    store_id ks = keys_find(s, sd, kvn_t.value[0]);
-    if (!ks || kvn_t.value[0] == 0) return SW_REFERENCED_DATA_NOT_FOUND;
-    if (keys_next(s, sd, 0) == ks && !keys_next(s, sd, ks))
+    if (s->chan[ch].sc_scp11b) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    int kid = -1, kvn = -1;
+    tlv_iter_init(&it, c->data, c->lc);
+    while (tlv_next(&it, &t) == SEAM_OK) {
+        int *v = t.tag == 0xD0 ? &kid : t.tag == 0xD2 ? &kvn : NULL;
+        if (!v || *v >= 0 || t.len != 1) return SW_WRONG_DATA;
+        *v = t.value[0];
+    }
+    if (kid == 0 || kvn == 0 || (kid < 0 && kvn < 0)) return SW_WRONG_DATA;
+    if (kid > 0 && !eckey_kid_valid((uint8_t)kid)) {
+        if (kid <= 3) return SW_FUNC_NOT_SUPPORTED;
+        return SW_REFERENCED_DATA_NOT_FOUND;
+    }
+    store_id ks = kid < 0 ? keys_find(s, sd, (uint8_t)kvn) : 0;
+    if (ks && keys_next(s, sd, 0) == ks && !keys_next(s, sd, ks))
         return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* never delete the last key set */
-    e = store_free(s->st, ks);
+    unsigned n = 0;
+    e = store_tx_begin(s->st);
+    if (e == SEAM_OK && ks) {
+        static const se_keyset_rec zero;
+        e = store_write(s->st, ks, 0, &zero, sizeof zero);
+        if (e == SEAM_OK) e = store_free(s->st, ks);
+    }
+    if (e == SEAM_OK)
+        e = eckey_delete(s, sd, kid > 0 ? (uint8_t)kid : 0, kvn > 0 ? (uint8_t)kvn : 0, &n);
+    if (e == SEAM_OK && !ks && n == 0) e = SEAM_E_NOT_FOUND;
+    if (e == SEAM_OK) {
+        e = store_tx_commit(s->st);
+    } else if (store_in_tx(s->st)) {
+        store_tx_abort(s->st);
+    }
+    if (e == SEAM_E_NOT_FOUND) return SW_REFERENCED_DATA_NOT_FOUND;
     if (e != SEAM_OK) return se_sw_of(e);
-    (void)ch;
     r->p[0] = 0x00;
     r->len = 1;
     return SW_NO_ERROR;
@@ -700,8 +741,11 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     case 0xE6:
     case 0xE8:
     case 0xF0:
+    case 0xF1:
     case 0xF2:
         if (!cl.proprietary) return SW_CLA_NOT_SUPPORTED;
+        break;
+    case 0xE2:
         break;
     default:
         return SW_INS_NOT_SUPPORTED;
@@ -729,6 +773,14 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         return scp11_sd_authenticate(s, ch, sd, c, r);
     case 0x2A:
         return scp11_sd_pso(s, ch, sd, c);
+    case 0xE2:
+    case 0xF1:
+        /* Amendment F key management (certstore.c, eckeys.c): only under a session that
+         * authenticated the off-card entity (SCP03, SCP11a/c; not SCP11b, where anyone holding
+         * the card's public key can open a session) */
+        if (!authenticated || chan->sc_scp11b) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (c->ins == 0xE2) return certstore_store_data(s, ch, sd, c, r);
+        return eckey_generate(s, ch, sd, c, r);
     case 0xD8:
     case 0xE4:
     case 0xE6:
