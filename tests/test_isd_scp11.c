@@ -227,6 +227,29 @@ static bool open_11b(hsess *h)
     return ok;
 }
 
+/* Opens SCP03 at level 33 with the card's well-known test keys (the session key management
+ * needs: SCP11b does not authenticate the off-card entity, so the card refuses changes under
+ * it). h->dek is the static DEK PUT KEY encrypts with. */
+static bool open_scp03(hsess *h)
+{
+    uint8_t key[16];
+    for (int i = 0; i < 16; i++) key[i] = (uint8_t)(0x40 + i);
+    static const uint8_t sel[] = {0x00, 0xA4, 0x04, 0x00, 0x08, 0xA0, 0x00, 0x00,
+                                  0x01, 0x51, 0x00, 0x00, 0x00};
+    if (txb(sel, sizeof sel) != SW_NO_ERROR) return false;
+    uint8_t iu[14] = {0x80, 0x50, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00};
+    if (txb(iu, sizeof iu) != SW_NO_ERROR || rlen < 31) return false;
+    uint8_t ea[64];
+    size_t el;
+    if (scp03_session_init(&h->s, key, key, 16, iu + 5, rbuf + 13, 8, rbuf[12]) != SEAM_OK ||
+        scp03_host_external_authenticate(&h->s, 0x33, 0, ea, sizeof ea, &el) != SEAM_OK)
+        return false;
+    if (txb(ea, el) != SW_NO_ERROR) return false;
+    scp03_host_auth_done(&h->s);
+    memcpy(h->dek, key, 16);
+    return true;
+}
+
 /* Sends plain command bytes under the session; plain response data in out. */
 static uint16_t send_sec(hsess *h, const uint8_t *cmd, size_t n, uint8_t *out, size_t *olen)
 {
@@ -286,7 +309,7 @@ static void test_put_key_ecc(void)
     install("scp11b", GP_KID_SCP11B, 0x01);
     hsess h;
     memset(&h, 0, sizeof h);
-    REQUIRE(open_11b(&h));
+    REQUIRE(open_scp03(&h));
     uint8_t apdu[300], out[600], sk[32], pk[65], ca[65];
     size_t ol;
     vh(sk, sizeof sk, vs("scp11a", "security_domain", "sk_sd_ecka", NULL));
@@ -337,7 +360,7 @@ static void test_put_key_ecc_negative(void)
     install("scp11b", GP_KID_SCP11B, 0x01);
     hsess h;
     memset(&h, 0, sizeof h);
-    REQUIRE(open_11b(&h));
+    REQUIRE(open_scp03(&h));
     uint8_t apdu[300], out[300], sk[32], pk[65];
     size_t ol;
     vh(sk, sizeof sk, vs("scp11a", "security_domain", "sk_sd_ecka", NULL));
@@ -552,16 +575,55 @@ static void test_keys_persist_and_terminate(void)
     inject_esk("scp11b");
     CHECK_EQ(tx(vs("scp11b", "apdus", "internal_authenticate", "apdu")), SW_NO_ERROR);
     check_resp(vs("scp11b", "apdus", "internal_authenticate", "response"));
-    /* SET STATUS TERMINATED under the SCP11b session: every ECC key goes */
+    /* SET STATUS TERMINATED: refused under SCP11b (the off-card entity is not authenticated),
+     * done under SCP03; every ECC key goes */
     hsess h;
     memset(&h, 0, sizeof h);
     REQUIRE(open_11b(&h));
     static const uint8_t term[] = {0x80, 0xF0, 0x80, 0xFF};
+    uint8_t before[32], after[32];
+    store_digest(card->st, before);
+    CHECK_EQ(send_sec(&h, term, sizeof term, NULL, NULL), SW_SECURITY_STATUS_NOT_SATISFIED);
+    store_digest(card->st, after);
+    CHECK_MEM(before, after, 32);
+    scp03_session_clear(&h.s);
+    memset(&h, 0, sizeof h);
+    REQUIRE(open_scp03(&h));
     CHECK_EQ(send_sec(&h, term, sizeof term, NULL, NULL), SW_NO_ERROR);
     CHECK(eckey_next(card, card->isd_id, 0) == 0);
     scp03_session_clear(&h.s);
     power_cycle();
     CHECK(eckey_next(card, card->isd_id, 0) == 0);
+}
+
+/* SCP11b authenticates the card only: under it the card reads (GET DATA) but changes nothing. */
+static void test_scp11b_changes_nothing(void)
+{
+    fresh();
+    install("scp11b", GP_KID_SCP11B, 0x01);
+    hsess h;
+    memset(&h, 0, sizeof h);
+    REQUIRE(open_11b(&h));
+    uint8_t apdu[300], out[600], sk[32], pk[65];
+    size_t ol;
+    vh(sk, sizeof sk, vs("scp11a", "security_domain", "sk_sd_ecka", NULL));
+    vh(pk, sizeof pk, vs("scp11a", "security_domain", "pk_sd_ecka", NULL));
+    uint8_t before[32], after[32];
+    store_digest(card->st, before);
+    size_t n = put_key_apdu(apdu, &h, 0x00, GP_KID_SCP11A, 0x03, sk, pk, true);
+    CHECK_EQ(send_sec(&h, apdu, n, out, &ol), SW_SECURITY_STATUS_NOT_SATISFIED);
+    static const uint8_t del[] = {0x80, 0xE4, 0x00, 0x00, 0x03, 0xD0, 0x01, 0x13};
+    CHECK_EQ(send_sec(&h, del, sizeof del, out, &ol), SW_SECURITY_STATUS_NOT_SATISFIED);
+    static const uint8_t ifl[] = {0x80, 0xE6, 0x02, 0x00, 0x0B, 0x06, 0xF0, 0x00,
+                                  0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00};
+    CHECK_EQ(send_sec(&h, ifl, sizeof ifl, out, &ol), SW_SECURITY_STATUS_NOT_SATISFIED);
+    static const uint8_t gen[] = {0x80, 0xF1, 0x00, 0x13, 0x04, 0x02, 0xF0, 0x01, 0x00};
+    CHECK_EQ(send_sec(&h, gen, sizeof gen, out, &ol), SW_SECURITY_STATUS_NOT_SATISFIED);
+    store_digest(card->st, after);
+    CHECK_MEM(before, after, 32);
+    static const uint8_t gd[] = {0x80, 0xCA, 0x00, 0xE0, 0x00};
+    CHECK_EQ(send_sec(&h, gd, sizeof gd, out, &ol), SW_NO_ERROR);
+    scp03_session_clear(&h.s);
 }
 
 /* A power cut at every write of an ECC key install leaves no key or the whole key, and an
@@ -598,6 +660,7 @@ int main(void)
         return 1;
     }
     RUN(test_scp11b_vector);
+    RUN(test_scp11b_changes_nothing);
     RUN(test_scp11a_vector);
     RUN(test_scp11c_vector);
     RUN(test_put_key_ecc);

@@ -751,6 +751,25 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         return SW_INS_NOT_SUPPORTED;
     }
     if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    /* A session set up by SCP11b authenticated the card only: anyone holding the card's public
+     * key (published in its certificate, GET DATA BF21) can open one (Amendment F; yubikit and
+     * Yubico's SDK: "this does not authenticate the off-card entity"). Such a session may read
+     * (GET DATA, GET STATUS) but change nothing: key management, content management and life
+     * cycle need SCP03 or SCP11a/c. */
+    if (authenticated && chan->sc_scp11b) {
+        switch (c->ins) {
+        case 0xD8: /* PUT KEY */
+        case 0xE2: /* STORE DATA */
+        case 0xE4: /* DELETE */
+        case 0xE6: /* INSTALL */
+        case 0xE8: /* LOAD */
+        case 0xF0: /* SET STATUS */
+        case 0xF1: /* GENERATE KEY */
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
+        default:
+            break;
+        }
+    }
 
     switch (c->ins) {
     case 0xCA:
