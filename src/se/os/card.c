@@ -168,6 +168,8 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = keys_get(s, id) != NULL && reg_get(s, owner);
         } else if (type == SE_OBJ_ECKEY) {
             ok = eckey_get(s, id) != NULL && reg_get(s, owner);
+        } else if (type == SE_OBJ_CERTSTORE) {
+            ok = certstore_valid(s, id) && reg_get(s, owner);
         }
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
