@@ -119,6 +119,10 @@ typedef struct {
     gp_keys keys; /* static keys of the session's key set (the DEK encrypts PUT KEY data) */
     gp_init_update_resp iu;
     bool open; /* authenticated: gp_send wraps; otherwise it sends plain */
+    /* 0x11 when gp_session_open_scp11 opened the session (keys.dek then holds S-DEK, iu is
+     * unused), else 0 (SCP03 by gp_session_open, or plain). */
+    uint8_t scp_id;
+    uint8_t scp11_variant; /* SCP11_VARIANT_* when scp_id is 0x11 */
 } gp_session;
 
 /* A plain session: gp_send() passes commands through unchanged (used before authentication
@@ -354,6 +358,121 @@ seam_err gp_delete(gp_session *s, const uint8_t *aid, size_t aid_len, bool relat
  * the per-command status word tables of GP CS 2.3.1 §11.5.3.2, §11.6.3.2, §11.2.3.2, §11.4.3),
  * falling back to gp_sw_str. */
 const char *gp_content_sw_str(uint8_t ins, uint16_t sw);
+
+/* ---- SCP11 (GP CS 2.3.1 Amendment F), src/host/gp_scp11.c ----
+ * The session of gp_session_open_scp11 is used exactly like an SCP03 one: gp_send and every
+ * command function above wrap and unwrap through it; PUT KEY encrypts under S-DEK. */
+#define GP_SCP11_KID_CA_KLOC 0x10 /* PK.CA-KLOC.ECDSA (PERFORM SECURITY OPERATION P2) */
+#define GP_SCP11_KID_A 0x11       /* Amendment F's key identifiers of the SD key pairs */
+#define GP_SCP11_KID_B 0x13
+#define GP_SCP11_KID_C 0x15
+#define GP_SCP11_MAX_CHAIN 8 /* OCE certificates sent by PERFORM SECURITY OPERATION */
+
+typedef struct {
+    uint8_t variant;      /* SCP11_VARIANT_A, _B or _C (include/seam/scp11.h) */
+    uint8_t kvn;          /* KVN of the SD key pair (P1 of the AUTHENTICATE command) */
+    uint8_t kid;          /* its KID (P2); 0 = Amendment F's default: 11, 13 or 15 */
+    uint8_t level;        /* 0x01 C-MAC, 0x03 +C-DEC, 0x11 +R-MAC, 0x33 +R-ENC */
+    const uint8_t *pk_sd; /* 65 bytes: PK.SD.ECKA, from a certificate the caller verified */
+    /* SCP11a/c: the OCE's static private key (32 bytes) and its certificate chain in the order
+     * PERFORM SECURITY OPERATION sends it: the one CA-KLOC issued first, CERT.OCE.ECKA last. */
+    const uint8_t *sk_oce;
+    const uint8_t *const *oce_certs;
+    const size_t *oce_lens;
+    size_t n_oce;
+    uint8_t ca_kvn;         /* KVN of PK.CA-KLOC.ECDSA on the card (PSO P1) */
+    const uint8_t *esk_oce; /* NULL: drawn from the DRBG; tests fix it (32 bytes) */
+} gp_scp11_opts;
+
+/* The security level an SCP11 session at level uses, as Amendment F's key usage qualifier;
+ * 0 for a level SCP11 cannot express (00, 13). */
+uint8_t gp_scp11_usage(uint8_t level);
+
+/* Opens an SCP11 session on the client's channel (the SD selected on it): for SCP11a/c the
+ * OCE chain by PERFORM SECURITY OPERATION (80 2A ca_kvn 10|80, short command chaining for a
+ * certificate over 255 bytes), then MUTUAL AUTHENTICATE (11a/c) or INTERNAL AUTHENTICATE (11b);
+ * checks the receipt (constant time) and starts secure messaging at o->level.
+ * Errors: SEAM_E_ARG (bad options: level, missing key or chain), SEAM_E_PROTOCOL (the card
+ * refused a command: *sw says which status), SEAM_E_AUTH (wrong receipt: not the card whose
+ * certificate was given, or the wrong OCE key), SEAM_E_FORMAT (malformed answer). *sw (may be
+ * NULL) gets the last status word. On any error the session is left plain with its secrets
+ * wiped. */
+seam_err gp_session_open_scp11(gp_session *s, gp_client *c, const gp_scp11_opts *o, uint16_t *sw);
+
+/* Checks an SD (or OCE) certificate chain against a CA certificate (the trust anchor) with
+ * seam's strict X.509 checker: certs from the one the CA issued down to the leaf (the reverse
+ * order, and a copy of the CA's own certificate first, are accepted too); the leaf must assert
+ * keyAgreement and nothing else (Amendment F ECKA certificates); validity periods are checked
+ * against now (seconds since 1970) unless now < 0. pub gets the leaf's public key. Errors as
+ * x509_chain_check's, with err (if errcap) saying why. */
+seam_err gp_scp11_check_chain(const uint8_t *ca, size_t ca_len, const uint8_t *const *certs,
+                              const size_t *lens, size_t n, int64_t now, uint8_t pub[65], char *err,
+                              size_t errcap);
+
+/* GET DATA of the certificate store (Amendment F, as yubikit's get_certificate_bundle sends
+ * it): 80 CA BF 21 with A6 { 83 02 KID KVN }. out gets the answer (the certificates one after
+ * the other; a BF21 around them is removed). SEAM_OK when the card answered (*sw). */
+seam_err gp_get_cert_store(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t *out, size_t cap,
+                           size_t *out_len, uint16_t *sw);
+/* Splits concatenated DER certificates (each a SEQUENCE with a definite length) into views
+ * into p. SEAM_E_FORMAT on a malformed or truncated one, SEAM_E_FULL beyond max. */
+seam_err gp_split_certs(const uint8_t *p, size_t n, const uint8_t **certs, size_t *lens, size_t max,
+                        size_t *count);
+
+/* PUT KEY of an Amendment F ECC key (P2 = KID, no KCV): new KVN, [B1 20 private key encrypted
+ * under the session's DEK, AES-CBC zero ICV] B0 41 public key, F0 01 00 (P-256). priv may be
+ * NULL (a public key alone: CA-KLOC). replace_kvn 0 adds. On 9000 the answer must be the new
+ * KVN (SEAM_E_AUTH otherwise). */
+seam_err gp_put_key_ecc(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
+                        const uint8_t *priv, const uint8_t pub[65], uint16_t *sw);
+/* STORE DATA (80 E2 90 00, one block, extended length when over 255 bytes) of the certificate
+ * chain of key (KID, KVN): A6 { 83 02 KID KVN } BF21 { certificates, leaf last }. */
+seam_err gp_store_certs(gp_session *s, uint8_t kid, uint8_t kvn, const uint8_t *const *certs,
+                        const size_t *lens, size_t n, uint16_t *sw);
+
+/* ---- SCP11c off-line scripts (Amendment F: the session is precomputed from the card's
+ * static key, so the commands can be prepared without the card and replayed later) ----
+ * gp_script_begin gives a gp_session on a recording transport: every command sent through it
+ * (with gp_send or any command function) is written to out as one hex APDU line, followed by a
+ * "# expect: HEX" comment (the whole wrapped response the card will send, when the plain
+ * response is known in advance) or "# expect sw: XXXX". The recording transport answers each
+ * command itself with that predicted response, computed with the card's side of the session. */
+typedef struct {
+    FILE *out;
+    seam_card *card; /* the recording transport (owned) */
+    gp_client client;
+    scp03_session mirror; /* the card's side of the session: a secret */
+    bool mirror_on;
+    uint8_t raw[128]; /* the next answer as it is, when raw_len > 0 (MUTUAL AUTHENTICATE) */
+    size_t raw_len;
+    uint8_t expect[258]; /* the plain answer of the next command */
+    size_t expect_len;
+    uint16_t expect_sw;
+    bool expect_data_known; /* false: only the SW is predicted */
+    bool expect_set;        /* gp_script_expect was called for the next command */
+    unsigned count;         /* APDUs written */
+    seam_err err;           /* the first write or mirror error */
+} gp_script;
+
+/* Writes the opening of the script (SELECT of the ISD, PERFORM SECURITY OPERATION, MUTUAL
+ * AUTHENTICATE for SCP11c: o->variant must be SCP11_VARIANT_C) and opens s on the recording
+ * transport. The ephemeral key is drawn (or o->esk_oce) and wiped once the session exists. */
+seam_err gp_script_begin(gp_script *sc, FILE *out, gp_session *s, const gp_scp11_opts *o);
+/* Says what the card will answer to the next command: data (may be NULL) and SW; when
+ * data_known is false only the SW is predicted (the script then says "# expect sw"). The
+ * default for every command is 9000 with no data, except DELETE and INSTALL (INS E4, E6),
+ * which answer one byte '00' (GP CS 2.3.1 §11.2.3, §11.5.3), and LOAD (E8), whose data cards
+ * answer differently: only its SW 9000 is predicted. */
+void gp_script_expect(gp_script *sc, const uint8_t *data, size_t len, uint16_t sw, bool data_known);
+/* Closes the transport and wipes the mirror session; returns sc->err. */
+seam_err gp_script_end(gp_script *sc);
+
+/* Checks the output of `seam apdu -` (lines "> CMD" and "< RESP SW1 SW2") against a script's
+ * "# expect" comments: the n-th command of the script against the n-th response. Returns
+ * SEAM_OK when every command was answered as expected; else SEAM_E_AUTH (a response differs:
+ * *bad gets its 1-based number) or SEAM_E_FORMAT (a malformed line, or fewer responses than
+ * commands). */
+seam_err gp_script_check(FILE *script, FILE *log, unsigned *checked, unsigned *bad);
 
 /* Upper-case hex of n bytes to f. */
 void gp_print_hex(FILE *f, const uint8_t *p, size_t n);

@@ -2,16 +2,20 @@
  * `seam gp`: GlobalPlatform card management from the command line, in the manner of
  * GlobalPlatformPro's `gp`: card information, the registry listing, card content management
  * (load, install, delete of seam load files: GP CS 2.3.1 §11.5, §11.6, §11.2), PUT KEY /
- * DELETE KEY and the card life cycle (GP CS 2.3.1 §11), over SCP03 (Amendment D) with the host
- * library (include/seam/gpclient.h).
+ * DELETE KEY and the card life cycle (GP CS 2.3.1 §11), over SCP03 (Amendment D) or SCP11a/b/c
+ * (Amendment F) with the host library (include/seam/gpclient.h), and SCP11c off-line scripts
+ * (`seam gp script`) that `seam apdu -` replays later.
  *
  * The card is reached in process (--store FILE: the SE runs inside this process on that
  * image), over a socket to `seam se --listen` (--connect), or through PC/SC (--reader, or the
  * first reader with a card when no transport is named).
  *
  * Invariants: key bytes from the command line are held in gp_keys and wiped before exit on
- * every path; nothing prints them. Exit status: 0 done, 1 the card or the transport failed,
- * 2 usage error — each with a message saying what was wrong and what to do.
+ * every path; the OCE private key read from its file is wiped likewise; nothing prints them.
+ * An SCP11 session is opened only with an SD certificate that seam's X.509 checker accepted
+ * against the --ca certificate (keyAgreement only, validity against this host's clock). Exit
+ * status: 0 done, 1 the card or the transport failed, 2 usage error — each with a message saying
+ * what was wrong and what to do.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,12 +24,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "seam/jcl.h"
 #include "seam/gpclient.h"
+#include "seam/keyfile.h"
+#include "seam/scp11.h"
 #include "seam/se.h"
 #include "seam/sw.h"
+#include "seam/x509.h"
 
 static const uint8_t test_key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
                                      0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
@@ -47,6 +55,18 @@ static void usage(FILE *f)
            "  --key HEX             one AES key (16, 24 or 32 bytes) used as ENC, MAC and DEK\n"
            "  --key-enc HEX --key-mac HEX --key-dek HEX   three distinct keys\n"
            "  --kvn N               key version number to authenticate with (0 = any; default 0)\n"
+           "\n"
+           "SCP11 (GP Amendment F) instead of SCP03 (--kvn is then the SD key pair's KVN):\n"
+           "  --scp11b --ca FILE (--sd-cert FILE | --sd-cert-from-card)\n"
+           "                        card authentication: PK.SD.ECKA from the SD's certificate\n"
+           "                        (read with GET DATA BF21, or from FILE, or both: the file\n"
+           "                        when the card has none), checked against the CA in FILE\n"
+           "  --scp11a | --scp11c   mutual authentication; also --oce-key FILE (PEM private key)\n"
+           "                        --oce-cert FILE [--oce-cert FILE]... (the chain from the one\n"
+           "                        CA-KLOC issued to CERT.OCE.ECKA; a file may hold several)\n"
+           "                        --ca-kvn N (KVN of PK.CA-KLOC on the card, default 1)\n"
+           "  --kid N               KID of the SD key pair (default 11, 13, 15 per variant)\n"
+           "  certificates are PEM or DER; keys PEM (PKCS#8 or EC PRIVATE KEY)\n"
            "\n"
            "options:\n"
            "  --sec LEVEL           security level: 0x01 C-MAC, 0x03 +C-DEC, 0x13 +R-MAC,\n"
@@ -79,6 +99,18 @@ static void usage(FILE *f)
            "                        TERMINATED (irreversible)\n"
            "  set-status STATE      card life cycle: INITIALIZED, SECURED, CARD_LOCKED,\n"
            "                        TERMINATED or a hex value\n"
+           "  put-key --new-kid KID --new-kvn N (--ec-key FILE | --ec-pub FILE) [--replace KVN]\n"
+           "                        an Amendment F ECC key: an SD key pair (KID 11, 13, 15) from\n"
+           "                        a PEM private key, or PK.CA-KLOC (KID 10) from the leaf of a\n"
+           "                        certificate file\n"
+           "  store-cert FILE --new-kid KID --new-kvn N\n"
+           "                        STORE DATA of the certificate chain of key KID/N (BF21)\n"
+           "  script -o OUT --scp11c ... COMMAND [ARGS]\n"
+           "                        no card: precompute an SCP11c session (--sd-cert, --ca,\n"
+           "                        --oce-key, --oce-cert, --kvn) and write COMMAND (put-key,\n"
+           "                        load, install, delete, delete-key, set-status, ...) as a\n"
+           "                        script of APDUs for `seam apdu - < OUT > LOG`\n"
+           "  script-check OUT LOG  compare the card's answers in LOG with the script's\n"
            "\n"
            "examples:\n"
            "  seam gp --store card.img info\n"
@@ -87,7 +119,10 @@ static void usage(FILE *f)
            "  seam gp --store card.img delete F07365616D01 --deps\n"
            "  seam gp --store card.img put-key --new-kvn 0x30 --new-key "
            "00112233445566778899AABBCCDDEEFF\n"
-           "  seam gp --store card.img --kvn 0x30 --key 00112233445566778899AABBCCDDEEFF list\n");
+           "  seam gp --store card.img --kvn 0x30 --key 00112233445566778899AABBCCDDEEFF list\n"
+           "  seam gp --store card.img --scp11b --kvn 1 --sd-cert-from-card --ca ca.pem list\n"
+           "  seam gp script -o put.apdu --scp11c --kvn 3 --sd-cert sd.pem --ca ca.pem \\\n"
+           "      --oce-key oce.key --oce-cert oce.pem put-key --new-kvn 0x31 --new-key HEX\n");
 }
 
 typedef struct {
@@ -99,7 +134,15 @@ typedef struct {
     long sec, channel, block;
     bool s16, verbose, deps;
     const char *command;
-    const char *arg; /* set-status STATE, load/install FILE, delete AID */
+    const char *arg;  /* set-status STATE, load/install FILE, delete AID */
+    const char *arg2; /* script COMMAND ARG, script-check SCRIPT LOG */
+    /* SCP11 */
+    uint8_t scp11; /* 0, or 'a', 'b', 'c' */
+    bool sd_cert_from_card;
+    const char *sd_cert, *ca, *oce_key, *output, *ec_key, *ec_pub;
+    const char *oce_cert[GP_SCP11_MAX_CHAIN];
+    size_t n_oce_cert;
+    long kid, ca_kvn, new_kid;
 } gp_opts;
 
 /* Parses "N" or "0xN" in [lo, hi]; -1 if not. */
@@ -131,6 +174,7 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
     memset(o, 0, sizeof *o);
     o->kvn = 0;
     o->new_kvn = o->replace = o->del_kvn = -1;
+    o->ca_kvn = 1;
     o->sec = 0x33;
     *help = false;
     static const struct {
@@ -145,6 +189,10 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--new-dek", offsetof(gp_opts, new_dek)}, {"--sd", offsetof(gp_opts, sd)},
         {"--applet", offsetof(gp_opts, applet)},   {"--create", offsetof(gp_opts, create)},
         {"--params", offsetof(gp_opts, params)},   {"--privs", offsetof(gp_opts, privs)},
+        {"--sd-cert", offsetof(gp_opts, sd_cert)}, {"--ca", offsetof(gp_opts, ca)},
+        {"--oce-key", offsetof(gp_opts, oce_key)}, {"-o", offsetof(gp_opts, output)},
+        {"--output", offsetof(gp_opts, output)},   {"--ec-key", offsetof(gp_opts, ec_key)},
+        {"--ec-pub", offsetof(gp_opts, ec_pub)},
     };
     static const struct {
         const char *name;
@@ -158,6 +206,9 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--sec", offsetof(gp_opts, sec), 0, 255},
         {"--channel", offsetof(gp_opts, channel), 0, 19},
         {"--block", offsetof(gp_opts, block), 1, 255},
+        {"--kid", offsetof(gp_opts, kid), 1, 0x7F},
+        {"--ca-kvn", offsetof(gp_opts, ca_kvn), 1, 0xFE},
+        {"--new-kid", offsetof(gp_opts, new_kid), 1, 0x7F},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -175,6 +226,23 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         }
         if (!strcmp(a, "--deps")) {
             o->deps = true;
+            continue;
+        }
+        if (!strcmp(a, "--scp11a") || !strcmp(a, "--scp11b") || !strcmp(a, "--scp11c")) {
+            if (o->scp11 && o->scp11 != (uint8_t)a[7])
+                return bad_usage("%s", "give only one of --scp11a, --scp11b, --scp11c");
+            o->scp11 = (uint8_t)a[7];
+            continue;
+        }
+        if (!strcmp(a, "--sd-cert-from-card")) {
+            o->sd_cert_from_card = true;
+            continue;
+        }
+        if (!strcmp(a, "--oce-cert")) {
+            if (i + 1 >= argc) return bad_usage("%s needs a value", a);
+            if (o->n_oce_cert >= GP_SCP11_MAX_CHAIN)
+                return bad_usage("at most %d --oce-cert files", GP_SCP11_MAX_CHAIN);
+            o->oce_cert[o->n_oce_cert++] = argv[++i];
             continue;
         }
         bool done = false;
@@ -203,6 +271,8 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
             o->command = a;
         else if (!o->arg)
             o->arg = a;
+        else if (!o->arg2 && (!strcmp(o->command, "script") || !strcmp(o->command, "script-check")))
+            o->arg2 = a;
         else
             return bad_usage("unexpected argument '%s'", a);
     }
@@ -822,9 +892,12 @@ static int cmd_delete(const gp_opts *o, gp_session *s, const content_args *ca)
     return 0;
 }
 
-static int cmd_put_key(const gp_opts *o, gp_session *s)
+static int cmd_put_key_ecc(const gp_opts *o, gp_session *s, gp_script *sc);
+
+static int cmd_put_key(const gp_opts *o, gp_session *s, gp_script *sc)
 {
     if (o->new_kvn < 0) return bad_usage("%s", "put-key needs --new-kvn N (1..127)");
+    if (o->new_kid > 0) return cmd_put_key_ecc(o, s, sc);
     gp_keys nk;
     const char *names[4] = {"--new-key", "--new-enc", "--new-mac", "--new-dek"};
     if (o->new_enc && !(o->new_mac && o->new_dek))
@@ -832,6 +905,15 @@ static int cmd_put_key(const gp_opts *o, gp_session *s)
     if (!parse_keys(o->new_key, o->new_enc, o->new_mac, o->new_dek, names, NULL, o->new_kvn, &nk))
         return 2;
     uint16_t sw = 0;
+    if (sc) {
+        /* the script predicts the answer: the KVN and the key check values */
+        uint8_t exp[10];
+        exp[0] = nk.kvn;
+        scp03_kcv(nk.enc, nk.len, exp + 1);
+        scp03_kcv(nk.mac, nk.len, exp + 4);
+        scp03_kcv(nk.dek, nk.len, exp + 7);
+        gp_script_expect(sc, exp, sizeof exp, SW_NO_ERROR, true);
+    }
     seam_err e = gp_put_key_aes(s, &nk, o->replace > 0 ? (uint8_t)o->replace : 0, &sw);
     unsigned bits = nk.len * 8u;
     gp_keys_wipe(&nk);
@@ -876,6 +958,306 @@ static int cmd_delete_key(const gp_opts *o, gp_session *s)
     return 0;
 }
 
+/* ---- Amendment F keys and certificates ---- */
+
+/* PUT KEY of an ECC key: an SD key pair from --ec-key, or a public key (CA-KLOC) from the leaf
+ * of the certificate file --ec-pub. */
+static int cmd_put_key_ecc(const gp_opts *o, gp_session *s, gp_script *sc)
+{
+    if (!o->ec_key == !o->ec_pub)
+        return bad_usage("%s", "put-key --new-kid needs one of --ec-key FILE (a key pair) and "
+                               "--ec-pub FILE (a certificate: its public key)");
+    uint8_t sk[32], pk[65];
+    char err[160] = "";
+    seam_err e;
+    if (o->ec_key) {
+        e = kf_privkey_read(o->ec_key, sk, pk, err, sizeof err);
+    } else {
+        kf_certs *set = calloc(1, sizeof *set);
+        x509_cert leaf;
+        e = set ? kf_certs_read(o->ec_pub, set, err, sizeof err) : SEAM_E_NOMEM;
+        if (e == SEAM_OK)
+            e = x509_parse(set->buf + set->off[set->n - 1], set->len[set->n - 1], &leaf, err,
+                           sizeof err);
+        if (e == SEAM_OK) memcpy(pk, leaf.pub, sizeof pk);
+        free(set);
+    }
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: %s: %s%s%s\n", o->ec_key ? o->ec_key : o->ec_pub,
+                seam_strerror(e), err[0] ? ": " : "", err);
+        seam_wipe(sk, sizeof sk);
+        return 2;
+    }
+    uint8_t kvn = (uint8_t)o->new_kvn, kid = (uint8_t)o->new_kid;
+    if (sc) gp_script_expect(sc, &kvn, 1, SW_NO_ERROR, true);
+    uint16_t sw = 0;
+    e = gp_put_key_ecc(s, kid, kvn, o->replace > 0 ? (uint8_t)o->replace : 0, o->ec_key ? sk : NULL,
+                       pk, &sw);
+    seam_wipe(sk, sizeof sk);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: PUT KEY failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        print_sw_failure("PUT KEY", sw);
+        if (sw == SW_WRONG_DATA)
+            fprintf(stderr,
+                    "  (does KID %02X KVN %02X exist already? --replace KVN replaces "
+                    "it)\n",
+                    kid, kvn);
+        return 1;
+    }
+    printf("PUT KEY: ECC P-256 %s KID 0x%02X KVN 0x%02X %s\n",
+           o->ec_key ? "key pair" : "public key", kid, kvn, o->replace > 0 ? "replaced" : "added");
+    return 0;
+}
+
+static int cmd_store_cert(const gp_opts *o, gp_session *s)
+{
+    kf_certs *set = calloc(1, sizeof *set);
+    if (!set) return 1;
+    char err[160] = "";
+    seam_err e = kf_certs_read(o->arg, set, err, sizeof err);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: %s: %s%s%s\n", o->arg, seam_strerror(e), err[0] ? ": " : "", err);
+        free(set);
+        return 2;
+    }
+    const uint8_t *c[KF_MAX_CERTS];
+    for (size_t i = 0; i < set->n; i++)
+        c[i] = set->buf + set->off[i];
+    uint16_t sw = 0;
+    e = gp_store_certs(s, (uint8_t)o->new_kid, (uint8_t)o->new_kvn, c, set->len, set->n, &sw);
+    size_t n = set->n;
+    free(set);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: STORE DATA failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        print_sw_failure("STORE DATA of the certificates", sw);
+        return 1;
+    }
+    printf("STORE DATA: %zu certificate%s stored for key KID 0x%02lX KVN 0x%02lX\n", n,
+           n == 1 ? "" : "s", o->new_kid, o->new_kvn);
+    return 0;
+}
+
+/* ---- SCP11 ---- */
+typedef struct {
+    kf_certs sd, oce, ca;
+    uint8_t sk_oce[32], pk_oce[65], pk_sd[65];
+    const uint8_t *oce_ptr[KF_MAX_CERTS];
+    gp_scp11_opts opts;
+} scp11_ctx;
+
+static void scp11_free(scp11_ctx *x)
+{
+    if (!x) return;
+    seam_wipe(x->sk_oce, sizeof x->sk_oce);
+    free(x);
+}
+
+/* Checks the SCP11 options (0 or the exit status). */
+static int scp11_check_args(const gp_opts *o)
+{
+    bool any = o->sd_cert || o->sd_cert_from_card || o->ca || o->oce_key || o->n_oce_cert || o->kid;
+    if (!o->scp11) {
+        if (any)
+            return bad_usage("%s", "--sd-cert, --ca, --oce-key, --oce-cert and --kid go with "
+                                   "--scp11a, --scp11b or --scp11c");
+        return 0;
+    }
+    if (!gp_scp11_usage((uint8_t)o->sec))
+        return bad_usage("--sec 0x%02lX: SCP11 has the levels 0x01, 0x03, 0x11 and 0x33", o->sec);
+    if (o->s16) return bad_usage("%s", "--s16 is SCP03's: SCP11 sessions use 8-byte MACs");
+    if (o->key || o->key_enc) return bad_usage("%s", "--key is SCP03's; SCP11 uses certificates");
+    if (o->kvn == 0) return bad_usage("%s", "SCP11 needs --kvn N, the KVN of the SD's key pair");
+    if (!o->ca)
+        return bad_usage("%s", "SCP11 needs --ca FILE, the CA certificate the SD's certificate "
+                               "must chain to");
+    if (!o->sd_cert && !o->sd_cert_from_card)
+        return bad_usage("%s", "SCP11 needs the SD's certificate: --sd-cert FILE or "
+                               "--sd-cert-from-card");
+    if (o->scp11 != 'b' && (!o->oce_key || !o->n_oce_cert))
+        return bad_usage("--scp11%c needs --oce-key FILE and --oce-cert FILE", o->scp11);
+    if (o->scp11 == 'b' && (o->oce_key || o->n_oce_cert))
+        return bad_usage("%s", "--scp11b authenticates the card only: no --oce-key/--oce-cert");
+    return 0;
+}
+
+static int file_error(const char *path, seam_err e, const char *err)
+{
+    fprintf(stderr, "seam gp: %s: %s%s%s\n", path, seam_strerror(e), err[0] ? ": " : "", err);
+    return 2;
+}
+
+/* Reads the files before the card is touched: the CA, the SD certificate file, the OCE key
+ * and chain (whose leaf must certify that key). */
+static int scp11_load(const gp_opts *o, scp11_ctx *x)
+{
+    char err[200] = "";
+    seam_err e = kf_certs_read(o->ca, &x->ca, err, sizeof err);
+    if (e != SEAM_OK) return file_error(o->ca, e, err);
+    if (o->sd_cert && (e = kf_certs_read(o->sd_cert, &x->sd, err, sizeof err)) != SEAM_OK)
+        return file_error(o->sd_cert, e, err);
+    gp_scp11_opts *p = &x->opts;
+    memset(p, 0, sizeof *p);
+    p->variant = o->scp11 == 'a'   ? SCP11_VARIANT_A
+                 : o->scp11 == 'b' ? SCP11_VARIANT_B
+                                   : SCP11_VARIANT_C;
+    p->kvn = (uint8_t)o->kvn;
+    p->kid = (uint8_t)o->kid;
+    p->level = (uint8_t)o->sec;
+    p->pk_sd = x->pk_sd;
+    if (o->scp11 == 'b') return 0;
+    e = kf_privkey_read(o->oce_key, x->sk_oce, x->pk_oce, err, sizeof err);
+    if (e != SEAM_OK) return file_error(o->oce_key, e, err);
+    for (size_t i = 0; i < o->n_oce_cert; i++)
+        if ((e = kf_certs_read(o->oce_cert[i], &x->oce, err, sizeof err)) != SEAM_OK)
+            return file_error(o->oce_cert[i], e, err);
+    x509_cert leaf;
+    size_t last = x->oce.n - 1;
+    e = x509_parse(x->oce.buf + x->oce.off[last], x->oce.len[last], &leaf, err, sizeof err);
+    if (e != SEAM_OK) return file_error(o->oce_cert[o->n_oce_cert - 1], e, err);
+    if (memcmp(leaf.pub, x->pk_oce, sizeof x->pk_oce) != 0) {
+        fprintf(stderr,
+                "seam gp: %s is not the key of the last --oce-cert certificate (the "
+                "OCE's ECKA certificate goes last)\n",
+                o->oce_key);
+        return 2;
+    }
+    for (size_t i = 0; i < x->oce.n; i++)
+        x->oce_ptr[i] = x->oce.buf + x->oce.off[i];
+    p->sk_oce = x->sk_oce;
+    p->oce_certs = x->oce_ptr;
+    p->oce_lens = x->oce.len;
+    p->n_oce = x->oce.n;
+    p->ca_kvn = (uint8_t)o->ca_kvn;
+    return 0;
+}
+
+static uint8_t scp11_kid(const gp_opts *o)
+{
+    if (o->kid) return (uint8_t)o->kid;
+    return o->scp11 == 'a' ? GP_SCP11_KID_A : o->scp11 == 'b' ? GP_SCP11_KID_B : GP_SCP11_KID_C;
+}
+
+/* PK.SD.ECKA: the chain from the card (GET DATA BF21) or the file, checked against the CA. */
+static bool scp11_sd_key(const gp_opts *o, gp_client *cl, scp11_ctx *x)
+{
+    const uint8_t *certs[KF_MAX_CERTS];
+    size_t lens[KF_MAX_CERTS], n = 0;
+    uint8_t *buf = NULL;
+    const char *from = o->sd_cert;
+    if (o->sd_cert_from_card && cl) {
+        gp_session plain;
+        gp_session_plain(&plain, cl);
+        buf = malloc(KF_MAX_BYTES);
+        size_t len = 0;
+        uint16_t sw = 0;
+        seam_err e = buf ? gp_get_cert_store(&plain, scp11_kid(o), (uint8_t)o->kvn, buf,
+                                             KF_MAX_BYTES, &len, &sw)
+                         : SEAM_E_NOMEM;
+        if (e == SEAM_OK && sw == SW_NO_ERROR)
+            e = gp_split_certs(buf, len, certs, lens, KF_MAX_CERTS, &n);
+        if (e == SEAM_OK && sw == SW_NO_ERROR) {
+            from = "the card's certificate store (BF21)";
+        } else if (!o->sd_cert) {
+            if (e != SEAM_OK)
+                fprintf(stderr, "seam gp: GET DATA BF21 (the SD's certificates): %s\n",
+                        seam_strerror(e));
+            else
+                print_sw_failure("GET DATA BF21 (the SD's certificates)", sw);
+            fprintf(stderr, "  (give the SD's certificate with --sd-cert FILE)\n");
+            free(buf);
+            return false;
+        } else {
+            n = 0;
+        }
+    }
+    if (n == 0) {
+        for (size_t i = 0; i < x->sd.n; i++) {
+            certs[i] = x->sd.buf + x->sd.off[i];
+            lens[i] = x->sd.len[i];
+        }
+        n = x->sd.n;
+    }
+    char err[200] = "";
+    seam_err e = gp_scp11_check_chain(x->ca.buf + x->ca.off[0], x->ca.len[0], certs, lens, n,
+                                      (int64_t)time(NULL), x->pk_sd, err, sizeof err);
+    free(buf);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: the SD's certificate from %s is not acceptable: %s%s%s\n", from,
+                seam_strerror(e), err[0] ? ": " : "", err);
+        fprintf(stderr, "  (it must chain to the CA of --ca %s and assert keyAgreement only)\n",
+                o->ca);
+        return false;
+    }
+    return true;
+}
+
+static bool scp11_open(const gp_opts *o, gp_conn *c, scp11_ctx *x, gp_session *s)
+{
+    uint16_t sw = 0;
+    seam_err e = gp_session_open_scp11(s, &c->cl, &x->opts, &sw);
+    if (e == SEAM_OK) return true;
+    if (e == SEAM_E_AUTH)
+        fprintf(stderr,
+                "seam gp: SCP11%c authentication failed: the receipt does not verify — "
+                "the card does not hold the key of that certificate%s\n",
+                o->scp11, o->scp11 == 'b' ? "" : ", or --oce-key is not the OCE's key");
+    else if (sw == SW_REFERENCED_DATA_NOT_FOUND)
+        fprintf(stderr,
+                "seam gp: SCP11%c authentication failed: the card has no key KID 0x%02X KVN "
+                "0x%02lX%s (6A88) — check --kvn, --kid%s\n",
+                o->scp11, scp11_kid(o), o->kvn, o->scp11 == 'b' ? "" : " or CA-KLOC KVN",
+                o->scp11 == 'b' ? "" : ", --ca-kvn");
+    else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED)
+        fprintf(stderr,
+                "seam gp: SCP11%c: the card refused the OCE certificate chain (6982): it "
+                "does not chain to the card's CA-KLOC\n",
+                o->scp11);
+    else if (sw && sw != SW_NO_ERROR)
+        print_sw_failure("SCP11 authentication failed", sw);
+    else
+        fprintf(stderr, "seam gp: SCP11 authentication failed: %s\n", seam_strerror(e));
+    return false;
+}
+
+/* script-check SCRIPT LOG */
+static int cmd_script_check(const gp_opts *o)
+{
+    if (!o->arg || !o->arg2)
+        return bad_usage("%s", "script-check needs the script and the output of `seam apdu -`");
+    FILE *sf = fopen(o->arg, "r"), *lf = fopen(o->arg2, "r");
+    if (!sf || !lf) {
+        fprintf(stderr, "seam gp: cannot open %s: %s\n", !sf ? o->arg : o->arg2, strerror(errno));
+        if (sf) fclose(sf);
+        if (lf) fclose(lf);
+        return 2;
+    }
+    unsigned checked = 0, bad = 0;
+    seam_err e = gp_script_check(sf, lf, &checked, &bad);
+    fclose(sf);
+    fclose(lf);
+    if (e == SEAM_OK) {
+        printf("script-check: all %u answers as the script expects\n", checked);
+        return 0;
+    }
+    if (e == SEAM_E_AUTH)
+        fprintf(stderr,
+                "seam gp: script-check: the answer to command %u differs from the "
+                "script's expectation\n",
+                bad);
+    else
+        fprintf(stderr,
+                "seam gp: script-check: %s (command %u: is %s the output of `seam apdu "
+                "- < %s`?)\n",
+                seam_strerror(e), bad, o->arg2, o->arg);
+    return 1;
+}
+
 static int parse_state(const char *s)
 {
     static const struct {
@@ -915,6 +1297,57 @@ static int cmd_set_status(gp_session *s, uint8_t state)
     return 0;
 }
 
+/* Runs one authenticated command over the session (SCP03, SCP11 or a script's). */
+static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, int state,
+                       gp_script *sc)
+{
+    if (!strcmp(o->command, "list")) return cmd_list(s);
+    if (!strcmp(o->command, "load")) return cmd_load(o, s, ca);
+    if (!strcmp(o->command, "install")) return cmd_install(o, s, ca);
+    if (!strcmp(o->command, "delete")) return cmd_delete(o, s, ca);
+    if (!strcmp(o->command, "put-key")) return cmd_put_key(o, s, sc);
+    if (!strcmp(o->command, "delete-key")) return cmd_delete_key(o, s);
+    if (!strcmp(o->command, "store-cert")) return cmd_store_cert(o, s);
+    return cmd_set_status(s, (uint8_t)state);
+}
+
+/* `seam gp script`: the command against an SCP11c session precomputed without the card. */
+static int run_script(const gp_opts *o, const content_args *ca, int state, scp11_ctx *x)
+{
+    if (!scp11_sd_key(o, NULL, x)) return 1;
+    FILE *f = fopen(o->output, "w");
+    if (!f) {
+        fprintf(stderr, "seam gp: cannot write %s: %s\n", o->output, strerror(errno));
+        return 2;
+    }
+    gp_script sc;
+    gp_session s;
+    seam_err e = gp_script_begin(&sc, f, &s, &x->opts);
+    int rc = 1;
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: cannot precompute the SCP11c session: %s\n", seam_strerror(e));
+    } else {
+        rc = run_command(o, &s, ca, state, &sc);
+        gp_session_close(&s);
+        e = gp_script_end(&sc);
+        if (rc == 0 && e != SEAM_OK) {
+            fprintf(stderr, "seam gp: writing the script failed: %s\n", seam_strerror(e));
+            rc = 1;
+        }
+    }
+    if (fclose(f) != 0 && rc == 0) {
+        fprintf(stderr, "seam gp: cannot write %s: %s\n", o->output, strerror(errno));
+        rc = 1;
+    }
+    if (rc == 0)
+        printf("script: %u APDUs written to %s; nothing was sent to a card (replay: seam apdu "
+               "[CARD] - < %s > LOG; check: seam gp script-check %s LOG)\n",
+               sc.count, o->output, o->output, o->output);
+    else
+        remove(o->output);
+    return rc;
+}
+
 int cmd_gp(int argc, char **argv)
 {
     gp_opts o;
@@ -924,6 +1357,31 @@ int cmd_gp(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (rc) return rc;
+    if (!strcmp(o.command, "script-check")) return cmd_script_check(&o);
+    bool script = !strcmp(o.command, "script");
+    if (script) {
+        if (!o.arg) return bad_usage("%s", "script needs a command (put-key, install, ...)");
+        o.command = o.arg;
+        o.arg = o.arg2;
+        o.arg2 = NULL;
+        if (!o.output) return bad_usage("%s", "script needs -o FILE, where the APDUs go");
+        if (o.scp11 != 'c')
+            return bad_usage("%s", "script needs --scp11c: only an SCP11c session can be "
+                                   "computed without the card (Amendment F)");
+        if (o.store || o.connect || o.reader || o.sd_cert_from_card)
+            return bad_usage("%s", "script talks to no card: give the SD's certificate with "
+                                   "--sd-cert FILE, and no --store/--connect/--reader");
+        if (!strcmp(o.command, "info") || !strcmp(o.command, "list") ||
+            !strcmp(o.command, "script") || !strcmp(o.command, "script-check"))
+            return bad_usage("script %s: the command needs the card's answers; scripts take "
+                             "put-key, load, install, delete, delete-key, store-cert, lock, "
+                             "unlock, terminate, set-status",
+                             o.command);
+    } else if (o.output) {
+        return bad_usage("%s", "-o goes with script");
+    }
+    rc = scp11_check_args(&o);
     if (rc) return rc;
 
     /* Check the command and its arguments before touching the card. */
@@ -945,18 +1403,27 @@ int cmd_gp(int argc, char **argv)
                              o.arg ? o.arg : "nothing");
     } else if (!strcmp(o.command, "put-key")) {
         if (o.new_kvn < 0) return bad_usage("%s", "put-key needs --new-kvn N (1..127)");
-        if (!o.new_key && !o.new_enc)
-            return bad_usage("%s", "put-key needs --new-key HEX or --new-enc/--new-mac/--new-dek");
+        if (!o.new_kid && !o.new_key && !o.new_enc)
+            return bad_usage("%s", "put-key needs --new-key HEX or --new-enc/--new-mac/--new-dek "
+                                   "(an AES key set), or --new-kid with --ec-key/--ec-pub");
+    } else if (!strcmp(o.command, "store-cert")) {
+        if (!o.arg || o.new_kid <= 0 || o.new_kvn < 0)
+            return bad_usage("%s", "store-cert needs FILE, --new-kid KID and --new-kvn N");
     } else if (!strcmp(o.command, "delete-key")) {
         if (o.del_kvn < 0) return bad_usage("%s", "delete-key needs --del-kvn N");
     } else if (strcmp(o.command, "list") && strcmp(o.command, "load") &&
                strcmp(o.command, "install") && strcmp(o.command, "delete")) {
         return bad_usage("unknown command '%s' (info, list, load, install, delete, put-key, "
-                         "delete-key, lock, unlock, terminate, set-status)",
+                         "delete-key, store-cert, lock, unlock, terminate, set-status, script, "
+                         "script-check)",
                          o.command);
     }
+    if ((o.ec_key || o.ec_pub || o.new_kid) && strcmp(o.command, "put-key") &&
+        strcmp(o.command, "store-cert"))
+        return bad_usage("%s", "--new-kid, --ec-key and --ec-pub go with put-key");
     bool takes_arg = !strcmp(o.command, "set-status") || !strcmp(o.command, "load") ||
-                     !strcmp(o.command, "install") || !strcmp(o.command, "delete");
+                     !strcmp(o.command, "install") || !strcmp(o.command, "delete") ||
+                     !strcmp(o.command, "store-cert");
     if (o.arg && !takes_arg) return bad_usage("unexpected argument '%s'", o.arg);
     content_args ca;
     rc = content_prepare(&o, &ca);
@@ -965,9 +1432,27 @@ int cmd_gp(int argc, char **argv)
         return rc;
     }
 
+    scp11_ctx *x = NULL;
+    if (o.scp11) {
+        x = calloc(1, sizeof *x);
+        rc = x ? scp11_load(&o, x) : 1;
+        if (rc) {
+            scp11_free(x);
+            content_free(&ca);
+            return rc;
+        }
+    }
+    if (script) {
+        rc = run_script(&o, &ca, state, x);
+        scp11_free(x);
+        content_free(&ca);
+        return rc;
+    }
+
     gp_keys keys;
     const char *names[4] = {"--key", "--key-enc", "--key-mac", "--key-dek"};
     if (!parse_keys(o.key, o.key_enc, o.key_mac, o.key_dek, names, test_key, o.kvn, &keys)) {
+        scp11_free(x);
         content_free(&ca);
         return 2;
     }
@@ -977,6 +1462,7 @@ int cmd_gp(int argc, char **argv)
     size_t atr_len = 0;
     if (!conn_open(&o, &c, atr, &atr_len)) {
         gp_keys_wipe(&keys);
+        scp11_free(x);
         content_free(&ca);
         return 1;
     }
@@ -992,27 +1478,22 @@ int cmd_gp(int argc, char **argv)
         goto out;
     }
     gp_session s;
-    if (!authenticate(&o, &c, &keys, &s)) goto out;
-    if (o.verbose)
-        printf("authenticated with key set 0x%02X (SCP03 i=%02X, %s), level %02lX\n", s.iu.kvn,
-               s.iu.i_param, s.iu.ch_len == 16 ? "S16" : "S8", o.sec);
-    if (!strcmp(o.command, "list"))
-        rc = cmd_list(&s);
-    else if (!strcmp(o.command, "load"))
-        rc = cmd_load(&o, &s, &ca);
-    else if (!strcmp(o.command, "install"))
-        rc = cmd_install(&o, &s, &ca);
-    else if (!strcmp(o.command, "delete"))
-        rc = cmd_delete(&o, &s, &ca);
-    else if (!strcmp(o.command, "put-key"))
-        rc = cmd_put_key(&o, &s);
-    else if (!strcmp(o.command, "delete-key"))
-        rc = cmd_delete_key(&o, &s);
-    else
-        rc = cmd_set_status(&s, (uint8_t)state);
+    if (x) {
+        if (!scp11_sd_key(&o, &c.cl, x) || !scp11_open(&o, &c, x, &s)) goto out;
+        if (o.verbose)
+            printf("authenticated with SCP11%c, SD key KID 0x%02X KVN 0x%02lX, level %02lX\n",
+                   o.scp11, scp11_kid(&o), o.kvn, o.sec);
+    } else {
+        if (!authenticate(&o, &c, &keys, &s)) goto out;
+        if (o.verbose)
+            printf("authenticated with key set 0x%02X (SCP03 i=%02X, %s), level %02lX\n", s.iu.kvn,
+                   s.iu.i_param, s.iu.ch_len == 16 ? "S16" : "S8", o.sec);
+    }
+    rc = run_command(&o, &s, &ca, state, NULL);
     gp_session_close(&s);
 out:
     gp_keys_wipe(&keys);
+    scp11_free(x);
     conn_close(&c);
     content_free(&ca);
     return rc;
