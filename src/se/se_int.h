@@ -27,6 +27,7 @@
 #define SE_OBJ_REGISTRY 2
 #define SE_OBJ_KEYSET 3
 #define SE_OBJ_ECKEY 4 /* an ECC key of a security domain (se_eckey_rec), Amendment F */
+#define SE_OBJ_SCP11C_SEEN 6 /* SCP11c sessions already accepted by an SD (scp11_sd.c) */
 
 /* GP card life cycle states (GP CS 2.3.1 §5.1.1, Table 11-14). */
 #define GP_CARD_OP_READY 0x01
@@ -313,6 +314,8 @@ uint16_t eckey_generate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_re
  * with CLA 80). */
 uint16_t scp11_sd_pso(se *s, uint8_t ch, store_id sd, const apdu_cmd *c);
 uint16_t scp11_sd_authenticate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* True when id is a well-formed record of accepted SCP11c sessions (power-up check). */
+bool scp11_sd_seen_valid(se *s, store_id id);
 /* Forgets the OCE certificate chain if channel ch holds it. */
 void scp11_sd_oce_clear(se *s, uint8_t ch);
 /* TEST HOOK, compiled always, used only by tests: the next SCP11a/b authentication uses this

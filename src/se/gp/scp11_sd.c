@@ -17,13 +17,99 @@
  *  - a session set up by SCP11b is marked (se_chan.sc_scp11b): it did not authenticate the
  *    off-card entity, so STORE DATA, GENERATE KEY and DELETE of keys are refused in it;
  *  - on any failure no session is left on the channel; ephemeral keys and S-DEK are wiped on
- *    every path out.
+ *    every path out;
+ *  - an SCP11c session is accepted once: SCP11c's off-card key pair is precomputed, so the same
+ *    MUTUAL AUTHENTICATE gives the same session keys and a recorded script would run again.
+ *    The SD keeps the last SEEN_MAX accepted (ePK.OCE, PK.OCE) pairs as 16-byte SHA-256
+ *    prefixes in a store object (SE_OBJ_SCP11C_SEEN); a pair already there is refused (6982),
+ *    and a new one is recorded durably before the session starts. A script older than the
+ *    last SEEN_MAX SCP11c sessions of that SD is no longer recognised: the originator counters
+ *    of the quorum-signed commands (docs/trust.md) are the stronger means for commands that
+ *    must never repeat.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "se/se_int.h"
 #include "seam/scp11.h"
 #include "seam/x509.h"
+
+#define SEEN_MAX 64
+#define SEEN_DIG 16
+typedef struct {
+    uint8_t next; /* the slot the next session goes to */
+    uint8_t n;    /* slots in use */
+    uint8_t dig[SEEN_MAX][SEEN_DIG];
+} seen_rec;
+
+bool scp11_sd_seen_valid(se *s, store_id id)
+{
+    uint32_t owner;
+    uint16_t type;
+    size_t size;
+    if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK || type != SE_OBJ_SCP11C_SEEN ||
+        size != sizeof(seen_rec))
+        return false;
+    const seen_rec *r = (const seen_rec *)store_view(s->st, id, &size);
+    return r && r->next < SEEN_MAX && r->n <= SEEN_MAX && reg_get(s, owner) != NULL;
+}
+
+static store_id seen_find(se *s, store_id sd)
+{
+    for (store_id id = store_next(s->st, 0); id; id = store_next(s->st, id)) {
+        uint32_t owner;
+        uint16_t type;
+        size_t size;
+        if (store_info(s->st, id, &owner, &type, &size) == SEAM_OK &&
+            type == SE_OBJ_SCP11C_SEEN && owner == sd && scp11_sd_seen_valid(s, id))
+            return id;
+    }
+    return 0;
+}
+
+/* The record digest of one SCP11c session: SHA-256(ePK.OCE || PK.OCE), first 16 bytes. */
+static bool seen_digest(const apdu_cmd *c, const uint8_t pk_oce[65], uint8_t dig[SEEN_DIG])
+{
+    scp11_params p;
+    uint8_t epk[CR_P256_PUB_LEN], h[32];
+    if (scp11_card_parse(c->data, c->lc, SCP11_VARIANT_C, &p, epk) != SEAM_OK) return false;
+    if (cr_sha256_parts(epk, sizeof epk, pk_oce, CR_P256_PUB_LEN, NULL, 0, h) != SEAM_OK)
+        return false;
+    memcpy(dig, h, SEEN_DIG);
+    return true;
+}
+
+static bool seen_before(se *s, store_id sd, const uint8_t dig[SEEN_DIG])
+{
+    store_id id = seen_find(s, sd);
+    size_t size;
+    const seen_rec *r = id ? (const seen_rec *)store_view(s->st, id, &size) : NULL;
+    bool hit = false;
+    for (unsigned i = 0; r && i < r->n; i++) hit |= seam_ct_equal(r->dig[i], dig, SEEN_DIG);
+    return hit;
+}
+
+/* Records a session durably (one store transaction). */
+static seam_err seen_record(se *s, store_id sd, const uint8_t dig[SEEN_DIG])
+{
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return e;
+    store_id id = seen_find(s, sd);
+    if (!id) e = store_alloc(s->st, sd, SE_OBJ_SCP11C_SEEN, sizeof(seen_rec), &id);
+    size_t size;
+    const seen_rec *r = e == SEAM_OK ? (const seen_rec *)store_view(s->st, id, &size) : NULL;
+    if (!r) e = e == SEAM_OK ? SEAM_E_CORRUPT : e;
+    if (e == SEAM_OK) {
+        uint8_t slot = r->next, hdr[2] = {(uint8_t)((r->next + 1) % SEEN_MAX),
+                                          (uint8_t)(r->n < SEEN_MAX ? r->n + 1 : SEEN_MAX)};
+        e = store_write(s->st, id, offsetof(seen_rec, dig) + (size_t)slot * SEEN_DIG, dig,
+                        SEEN_DIG);
+        if (e == SEAM_OK) e = store_write(s->st, id, 0, hdr, sizeof hdr);
+    }
+    if (e == SEAM_OK) return store_tx_commit(s->st);
+    store_tx_abort(s->st);
+    return e;
+}
 
 void scp11_sd_oce_clear(se *s, uint8_t ch)
 {
@@ -141,6 +227,13 @@ uint16_t scp11_sd_authenticate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c
         sw = SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* no verified CERT.OCE.ECKA (PSO) */
     else if (c->lc != SCP11_CMD_DATA_LEN)
         sw = SW_WRONG_DATA;
+    uint8_t dig[SEEN_DIG];
+    if (!sw && variant == SCP11_VARIANT_C) {
+        if (!seen_digest(c, pk_oce, dig))
+            sw = SW_WRONG_DATA;
+        else if (seen_before(s, sd, dig))
+            sw = SW_SECURITY_STATUS_NOT_SATISFIED; /* a replayed SCP11c session */
+    }
     if (!sw && variant != SCP11_VARIANT_C && !esk_given && cr_p256_keygen(esk, epk) != SEAM_OK)
         sw = SW_UNKNOWN;
     if (!sw) {
@@ -150,6 +243,9 @@ uint16_t scp11_sd_authenticate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c
         seam_err e = scp11_card_authenticate(
             variant, c->data, c->lc, k->priv, variant == SCP11_VARIANT_B ? NULL : pk_oce,
             variant == SCP11_VARIANT_C ? NULL : esk, r->p, r->cap, &n, &chan->scp, s_dek, &prm);
+        /* an SCP11c session is recorded before it starts: a power cut here leaves either no
+         * session and no record, or the record (and the host retries with a new key pair) */
+        if (e == SEAM_OK && variant == SCP11_VARIANT_C) e = seen_record(s, sd, dig);
         if (e == SEAM_OK) {
             r->len = n;
             chan->sc_state = SC_AUTHENTICATED;

@@ -170,6 +170,8 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = eckey_get(s, id) != NULL && reg_get(s, owner);
         } else if (type == SE_OBJ_CERTSTORE) {
             ok = certstore_valid(s, id) && reg_get(s, owner);
+        } else if (type == SE_OBJ_SCP11C_SEEN) {
+            ok = scp11_sd_seen_valid(s, id);
         }
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
