@@ -31,6 +31,7 @@ demo: build
 bench: build
 	@$(BUILD)/bench_scp03
 	@$(BUILD)/bench_jcvm
+	@$(BUILD)/bench_scp11
 
 # Long fuzzing: every target under fuzz/ with libFuzzer for FUZZ_SECONDS each.
 fuzz: deps

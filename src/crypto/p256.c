@@ -11,6 +11,8 @@
  * Every operation runs in cr_int_libctx() after cr_int_feed_libctx(), so in the deterministic
  * RNG mode (rng.c) its random draws come from the seam DRBG.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -25,9 +27,46 @@
 #define P256_GROUP_NAME "prime256v1"
 #define MAX_DER_SIG 72 /* SEQUENCE { INTEGER (<= 33), INTEGER (<= 33) } */
 
-static EC_GROUP *group_new(void)
+/* The P-256 group, built once per thread and library context (building one costs more than
+ * an on-curve check), freed when the thread ends. Borrowed: callers never free it. It holds no
+ * secret. */
+typedef struct {
+    EC_GROUP *g;
+    OSSL_LIB_CTX *ctx;
+} group_cache;
+
+static pthread_key_t group_key;
+static pthread_once_t group_once = PTHREAD_ONCE_INIT;
+
+static void group_cache_free(void *p)
 {
-    return EC_GROUP_new_by_curve_name_ex(cr_int_libctx(), NULL, NID_X9_62_prime256v1);
+    group_cache *c = p;
+    EC_GROUP_free(c->g);
+    free(c);
+}
+
+static void group_key_make(void)
+{
+    if (pthread_key_create(&group_key, group_cache_free) != 0) abort();
+}
+
+static const EC_GROUP *group_get(void)
+{
+    pthread_once(&group_once, group_key_make);
+    group_cache *c = pthread_getspecific(group_key);
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c || pthread_setspecific(group_key, c) != 0) {
+            free(c);
+            return NULL;
+        }
+    }
+    OSSL_LIB_CTX *ctx = cr_int_libctx();
+    if (c->g && c->ctx == ctx) return c->g;
+    EC_GROUP_free(c->g);
+    c->g = EC_GROUP_new_by_curve_name_ex(ctx, NULL, NID_X9_62_prime256v1);
+    c->ctx = ctx;
+    return c->g;
 }
 
 /* The scalar as a BIGNUM if it lies in [1, n-1], else NULL. */
@@ -42,12 +81,33 @@ static BIGNUM *scalar_checked(const EC_GROUP *g, const uint8_t priv[32])
     return d;
 }
 
+/* The order n of P-256 (SEC 2 §2.4.2), big-endian. */
+static const uint8_t p256_n[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                                   0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17,
+                                   0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+
+/* True when the big-endian scalar lies in [1, n-1]. Runs over every byte whatever the value
+ * (no early exit on the secret). */
+static bool scalar_in_range(const uint8_t d[32])
+{
+    int lt = 0, gt = 0;
+    uint8_t any = 0;
+    for (int i = 0; i < 32; i++) {
+        int a = d[i], b = p256_n[i];
+        int undecided = !(lt | gt);
+        lt |= undecided & (a < b);
+        gt |= undecided & (a > b);
+        any |= d[i];
+    }
+    return lt && any != 0;
+}
+
 /* pub = d * G. SEAM_E_ARG when priv is out of range. */
 static seam_err public_of(const uint8_t priv[32], uint8_t pub[65])
 {
     seam_err e = cr_int_feed_libctx();
     if (e != SEAM_OK) return e;
-    EC_GROUP *g = group_new();
+    const EC_GROUP *g = group_get();
     if (!g) return SEAM_E_CRYPTO;
     BIGNUM *d = scalar_checked(g, priv);
     EC_POINT *q = EC_POINT_new(g);
@@ -61,7 +121,6 @@ static seam_err public_of(const uint8_t priv[32], uint8_t pub[65])
     BN_CTX_free(bn);
     EC_POINT_free(q);
     BN_clear_free(d);
-    EC_GROUP_free(g);
     return e;
 }
 
@@ -96,7 +155,7 @@ seam_err cr_p256_check_public(const uint8_t *pub, size_t len)
 {
     if (!pub && len) return SEAM_E_ARG;
     if (len != CR_P256_PUB_LEN || pub[0] != 0x04) return SEAM_E_FORMAT;
-    EC_GROUP *g = group_new();
+    const EC_GROUP *g = group_get();
     if (!g) return SEAM_E_CRYPTO;
     EC_POINT *q = EC_POINT_new(g);
     BN_CTX *bn = BN_CTX_new_ex(cr_int_libctx());
@@ -110,12 +169,12 @@ seam_err cr_p256_check_public(const uint8_t *pub, size_t len)
     }
     BN_CTX_free(bn);
     EC_POINT_free(q);
-    EC_GROUP_free(g);
     return e;
 }
 
-/* An EVP_PKEY from a public point (priv NULL) or a key pair. */
-static EVP_PKEY *pkey_new(const uint8_t *priv, const uint8_t pub[65])
+/* An EVP_PKEY from a public point (priv NULL), a key pair, or a private key alone (pub NULL:
+ * enough for ECDH, which never needs the public half). */
+static EVP_PKEY *pkey_new(const uint8_t *priv, const uint8_t *pub)
 {
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     OSSL_PARAM *params = NULL;
@@ -124,7 +183,7 @@ static EVP_PKEY *pkey_new(const uint8_t *priv, const uint8_t pub[65])
     EVP_PKEY *pkey = NULL;
     if (!bld) goto out;
     if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, P256_GROUP_NAME, 0) ||
-        !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 65))
+        (pub && !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 65)))
         goto out;
     if (priv) {
         d = BN_secure_new();
@@ -255,19 +314,25 @@ out:
     return e;
 }
 
+/* ECDH (SP 800-56A §5.7.1.2). The peer's point gets the partial public-key validation of
+ * SP 800-56A §5.6.2.3.4 (on the curve, not the point at infinity): for P-256, whose cofactor is
+ * 1, every such point has order n, so the full validation's extra n*Q check (what OpenSSL's
+ * validate_peer would add, a whole scalar multiplication) proves nothing more. The private
+ * scalar is range-checked; its public half is never computed. */
 seam_err cr_p256_ecdh(const uint8_t priv[32], const uint8_t *peer_pub, size_t peer_len,
                       uint8_t secret[32])
 {
     if (!priv || !peer_pub || !secret) return SEAM_E_ARG;
-    uint8_t pub[65];
     seam_err e = cr_p256_check_public(peer_pub, peer_len);
     EVP_PKEY *mine = NULL, *peer = NULL;
     EVP_PKEY_CTX *ctx = NULL;
     if (e != SEAM_OK) goto out;
-    e = public_of(priv, pub);
-    if (e != SEAM_OK) goto out;
+    if (!scalar_in_range(priv)) {
+        e = SEAM_E_ARG;
+        goto out;
+    }
     e = SEAM_E_CRYPTO;
-    mine = pkey_new(priv, pub);
+    mine = pkey_new(priv, NULL);
     peer = pkey_new(NULL, peer_pub);
     if (!mine || !peer) goto out;
     ctx = EVP_PKEY_CTX_new_from_pkey(cr_int_libctx(), mine, NULL);
@@ -275,7 +340,7 @@ seam_err cr_p256_ecdh(const uint8_t priv[32], const uint8_t *peer_pub, size_t pe
     e = cr_int_feed_libctx();
     if (e != SEAM_OK) goto out;
     size_t slen = 32;
-    if (EVP_PKEY_derive_set_peer_ex(ctx, peer, 1) <= 0 ||
+    if (EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) <= 0 ||
         EVP_PKEY_derive(ctx, secret, &slen) <= 0 || slen != 32)
         e = SEAM_E_CRYPTO;
 out:
