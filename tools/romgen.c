@@ -26,6 +26,8 @@ static const struct {
     ROM_PKG("java/lang", JCL_AID_JAVA_LANG, 1, 0),
     ROM_PKG("javacard/framework", JCL_AID_JAVACARD_FRAMEWORK, 1, 6),
     ROM_PKG("javacardx/apdu", JCL_AID_JAVACARDX_APDU, 1, 0),
+    ROM_PKG("javacard/security", JCL_AID_JAVACARD_SECURITY, 1, 6),
+    ROM_PKG("javacardx/crypto", JCL_AID_JAVACARDX_CRYPTO, 1, 6),
 #undef ROM_PKG
 };
 

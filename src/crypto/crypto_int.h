@@ -24,4 +24,18 @@ OSSL_LIB_CTX *cr_int_libctx(void);
  * otherwise. */
 seam_err cr_int_feed_libctx(void);
 
+/* ---- The extended layer (seam/crypto_ext.h) ---- */
+#include "seam/crypto_ext.h"
+
+/* The digest fetched once for a cr_md_alg, its OpenSSL name; NULL for an unknown value. */
+const EVP_MD *cr_int_md(cr_md_alg alg);
+const char *cr_int_md_name(cr_md_alg alg);
+/* A cipher by OpenSSL name, fetched once and cached (DES-ECB and DES-CBC from the legacy
+ * provider's library context, see cipher.c); NULL if unavailable. */
+const EVP_CIPHER *cr_int_cipher(const char *name);
+/* In deterministic mode, refills the calling thread's random sources of cr_int_libctx() with
+ * len bytes each from the seam DRBG (for operations that draw more than cr_int_feed_libctx
+ * gives, such as RSA key generation). A no-op otherwise. */
+seam_err cr_int_feed_libctx_len(size_t len);
+
 #endif

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "se/jcapi/jcsec.h"
 #include "se/jcvm/jv_int.h"
 
 #define NATIVE(name) static int name(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
@@ -726,5 +727,6 @@ const jv_native_def jv_natives[] = {
     {FW "APDU", "getIncomingLength", "()S", n_incoming_len},
     {FW "APDU", "getOffsetCdata", "()S", n_offset_cdata},
     {FW "OwnerPIN", "verify", "([BSB)Z", n_pin_verify},
+    JCSEC_NATIVES /* javacard.security, javacardx.crypto: src/se/jcapi/jcsec.h */
     {NULL, NULL, NULL, NULL},
 };

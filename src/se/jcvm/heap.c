@@ -339,6 +339,68 @@ void jv_trans_clear(jv_vm *vm, uint8_t event, uint32_t ctx, bool all_ctx)
     }
 }
 
+/* ---- RAM blocks of the natives (src/se/jcapi/security.c) ----
+ * A block is a jv_trans entry with the id JV_RAMBLK | obj and the event CLEAR_ON_RESET, so it
+ * is zeroed at card reset, wiped and freed at power-down with the transient arrays, and never
+ * counted against the transient memory of applets. */
+uint8_t *jv_ram_block(jv_vm *vm, jv_ref obj, uint32_t bytes, bool create)
+{
+    jv_trans *t = trans_find(vm, JV_RAMBLK | obj);
+    if (!t) {
+        if (!create) return NULL;
+        if (vm->ntrans == vm->trans_cap) {
+            size_t nc = vm->trans_cap ? vm->trans_cap * 2 : 32;
+            jv_trans *n = realloc(vm->trans, nc * sizeof *n);
+            if (!n) return NULL;
+            vm->trans = n;
+            vm->trans_cap = nc;
+        }
+        uint8_t *d = calloc(bytes ? bytes : 1, 1);
+        if (!d) return NULL;
+        vm->trans[vm->ntrans] = (jv_trans){JV_RAMBLK | obj, 0, JV_CLEAR_ON_RESET, 0, bytes, d};
+        return vm->trans[vm->ntrans++].data;
+    }
+    if (bytes > t->bytes) {
+        uint8_t *d = calloc(bytes, 1);
+        if (!d) return NULL;
+        memcpy(d, t->data, t->bytes);
+        seam_wipe(t->data, t->bytes);
+        free(t->data);
+        t->data = d;
+        t->bytes = bytes;
+    }
+    return t->data;
+}
+
+void jv_ram_block_free(jv_vm *vm, jv_ref obj)
+{
+    for (size_t i = 0; i < vm->ntrans; i++)
+        if (vm->trans[i].id == (JV_RAMBLK | obj)) {
+            seam_wipe(vm->trans[i].data, vm->trans[i].bytes);
+            free(vm->trans[i].data);
+            vm->trans[i] = vm->trans[--vm->ntrans];
+            return;
+        }
+}
+
+/* Secret arrays (key material: header byte 7 is JV_ARR_SECRET) are overwritten with zeros
+ * before they are freed, so the key never outlives its object in the store's RAM image. */
+void jv_wipe_secret(jv_vm *vm, store_id id)
+{
+    store *st = vm->s->st;
+    uint16_t type;
+    size_t size;
+    if (store_info(st, id, NULL, &type, &size) || type != JV_OBJ_ARR_BYTE || size <= JV_ARR_HDR)
+        return;
+    const uint8_t *v = store_view(st, id, NULL);
+    if (!v || v[7] != JV_ARR_SECRET) return;
+    static const uint8_t zero[256];
+    for (size_t off = JV_ARR_HDR; off < size; off += sizeof zero) {
+        size_t n = size - off < sizeof zero ? size - off : sizeof zero;
+        if (store_write(st, id, off, zero, n)) return;
+    }
+}
+
 void jv_recount(jv_vm *vm)
 {
     for (jv_pkg *p = vm->pkgs; p; p = p->next) p->used = 0;
@@ -460,6 +522,7 @@ size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root)
         if (type < JV_OBJ_INST || type > JV_OBJ_ARR_REF) continue;
         if (!owner || (!all && owner != ctx)) continue;
         if (g.mark[id >> 3] & (1u << (id & 7))) continue;
+        jv_wipe_secret(vm, id);
         if (store_free(st, id)) break;
         trans_drop(vm, id);
         freed++;

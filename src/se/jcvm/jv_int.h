@@ -56,6 +56,8 @@ typedef int32_t jv_slot;
 enum { JV_K_INST = 1, JV_K_BOOL, JV_K_BYTE, JV_K_SHORT, JV_K_INT, JV_K_REF };
 
 #define JV_ARR_HDR 8u
+#define JV_ARR_SECRET 0x5Au /* array header byte 7: key material, wiped before it is freed */
+#define JV_RAMBLK 0x40000000u /* jv_trans ids of the natives' RAM blocks (| object reference) */
 #define JV_INST_HDR 4u
 
 /* jv_obj.flags */
@@ -328,6 +330,12 @@ int jv_new_array(jv_vm *vm, uint32_t ctx, uint8_t kind, jv_class *elem, int32_t 
 jv_ref jv_tmp_new(jv_vm *vm, uint8_t kind, uint8_t flags, jv_class *cls, uint32_t len);
 void jv_trans_clear(jv_vm *vm, uint8_t event, uint32_t ctx, bool all_ctx);
 void jv_recount(jv_vm *vm);
+/* A RAM block of the natives attached to object obj (created zeroed when create, grown to at
+ * least bytes): zeroed at card reset, freed at power-down. NULL if none / out of memory. */
+uint8_t *jv_ram_block(jv_vm *vm, jv_ref obj, uint32_t bytes, bool create);
+void jv_ram_block_free(jv_vm *vm, jv_ref obj);
+/* Overwrites a secret byte array (JV_ARR_SECRET) with zeros; call before store_free. */
+void jv_wipe_secret(jv_vm *vm, store_id id);
 jv_pkg *jv_pkg_of_ctx(jv_vm *vm, uint32_t ctx);
 /* Mark and sweep of the objects of ctx (all contexts when all). Returns objects freed. */
 size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root);
