@@ -875,8 +875,10 @@ uint16_t jcvm_delete_pkg(se *s, store_id pkg_obj)
         uint32_t owner;
         uint16_t type;
         if (store_info(st, id, &owner, &type, NULL)) continue;
-        if (owner == p->ctx && type >= JV_OBJ_STATICS && type <= JV_OBJ_ARR_REF)
+        if (owner == p->ctx && type >= JV_OBJ_STATICS && type <= JV_OBJ_ARR_REF) {
+            jv_wipe_secret(vm, id); /* key material is zeroed before its object goes */
             if (store_free(st, id)) return SW_UNKNOWN;
+        }
     }
     if (store_free(st, pkg_obj)) return SW_UNKNOWN;
     list_remove(vm, p);
