@@ -425,6 +425,12 @@ seam_err gp_split_certs(const uint8_t *p, size_t n, const uint8_t **certs, size_
  * KVN (SEAM_E_AUTH otherwise). */
 seam_err gp_put_key_ecc(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
                         const uint8_t *priv, const uint8_t pub[65], uint16_t *sw);
+/* GENERATE KEY (80 F1 replace_kvn kid, data KVN F0 01 00: the command Yubico's security domain
+ * takes and seam's card implements, docs/card.md): the card draws an SCP11 key pair (KID 11, 13
+ * or 15) and answers B0 41 || PK; the private key never leaves the card. pub gets the point,
+ * checked to lie on P-256 (SEAM_E_FORMAT otherwise). SEAM_OK when the card answered (*sw). */
+seam_err gp_generate_ec_key(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
+                            uint8_t pub[65], uint16_t *sw);
 /* STORE DATA (80 E2 90 00, one block, extended length when over 255 bytes) of the certificate
  * chain of key (KID, KVN): A6 { 83 02 KID KVN } BF21 { certificates, leaf last }. */
 seam_err gp_store_certs(gp_session *s, uint8_t kid, uint8_t kvn, const uint8_t *const *certs,

@@ -105,6 +105,10 @@ static void usage(FILE *f)
            "                        certificate file\n"
            "  store-cert FILE --new-kid KID --new-kvn N\n"
            "                        STORE DATA of the certificate chain of key KID/N (BF21)\n"
+           "  generate-key PUBFILE --new-kid KID --new-kvn N [--replace KVN]\n"
+           "                        the card draws an SD key pair (KID 11, 13, 15); its public\n"
+           "                        key is written to PUBFILE in hex, for `seam pki device\n"
+           "                        --pubkey PUBFILE`; the private key never leaves the card\n"
            "  script -o OUT --scp11c ... COMMAND [ARGS]\n"
            "                        no card: precompute an SCP11c session (--sd-cert, --ca,\n"
            "                        --oce-key, --oce-cert, --kvn) and write COMMAND (put-key,\n"
@@ -1012,6 +1016,39 @@ static int cmd_put_key_ecc(const gp_opts *o, gp_session *s, gp_script *sc)
     return 0;
 }
 
+static int cmd_generate_key(const gp_opts *o, gp_session *s)
+{
+    uint8_t pub[CR_P256_PUB_LEN];
+    uint16_t sw = 0;
+    seam_err e = gp_generate_ec_key(s, (uint8_t)o->new_kid, (uint8_t)o->new_kvn,
+                                    (uint8_t)(o->replace > 0 ? o->replace : 0), pub, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: GENERATE KEY failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        print_sw_failure("GENERATE KEY", sw);
+        return 1;
+    }
+    char hex[2 * CR_P256_PUB_LEN + 2];
+    seam_hex_encode(pub, sizeof pub, hex);
+    strcat(hex, "\n");
+    /* written to a temporary name and renamed: a failed run leaves no half file */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", o->arg) >= (int)sizeof tmp) return 2;
+    FILE *f = fopen(tmp, "w");
+    bool ok = f && fputs(hex, f) >= 0;
+    if (f && fclose(f) != 0) ok = false;
+    if (!ok || rename(tmp, o->arg) != 0) {
+        fprintf(stderr, "seam gp: cannot write %s: %s\n", o->arg, strerror(errno));
+        remove(tmp);
+        return 1;
+    }
+    printf("GENERATE KEY: key pair KID 0x%02lX KVN 0x%02lX made on the card; public key in %s\n",
+           o->new_kid, o->new_kvn, o->arg);
+    return 0;
+}
+
 static int cmd_store_cert(const gp_opts *o, gp_session *s)
 {
     kf_certs *set = calloc(1, sizeof *set);
@@ -1308,6 +1345,7 @@ static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, 
     if (!strcmp(o->command, "put-key")) return cmd_put_key(o, s, sc);
     if (!strcmp(o->command, "delete-key")) return cmd_delete_key(o, s);
     if (!strcmp(o->command, "store-cert")) return cmd_store_cert(o, s);
+    if (!strcmp(o->command, "generate-key")) return cmd_generate_key(o, s);
     return cmd_set_status(s, (uint8_t)state);
 }
 
@@ -1409,21 +1447,24 @@ int cmd_gp(int argc, char **argv)
     } else if (!strcmp(o.command, "store-cert")) {
         if (!o.arg || o.new_kid <= 0 || o.new_kvn < 0)
             return bad_usage("%s", "store-cert needs FILE, --new-kid KID and --new-kvn N");
+    } else if (!strcmp(o.command, "generate-key")) {
+        if (!o.arg || o.new_kid <= 0 || o.new_kvn <= 0)
+            return bad_usage("%s", "generate-key needs PUBFILE, --new-kid KID and --new-kvn N");
     } else if (!strcmp(o.command, "delete-key")) {
         if (o.del_kvn < 0) return bad_usage("%s", "delete-key needs --del-kvn N");
     } else if (strcmp(o.command, "list") && strcmp(o.command, "load") &&
                strcmp(o.command, "install") && strcmp(o.command, "delete")) {
         return bad_usage("unknown command '%s' (info, list, load, install, delete, put-key, "
-                         "delete-key, store-cert, lock, unlock, terminate, set-status, script, "
-                         "script-check)",
+                         "delete-key, store-cert, generate-key, lock, unlock, terminate, "
+                         "set-status, script, script-check)",
                          o.command);
     }
     if ((o.ec_key || o.ec_pub || o.new_kid) && strcmp(o.command, "put-key") &&
-        strcmp(o.command, "store-cert"))
+        strcmp(o.command, "store-cert") && strcmp(o.command, "generate-key"))
         return bad_usage("%s", "--new-kid, --ec-key and --ec-pub go with put-key");
     bool takes_arg = !strcmp(o.command, "set-status") || !strcmp(o.command, "load") ||
                      !strcmp(o.command, "install") || !strcmp(o.command, "delete") ||
-                     !strcmp(o.command, "store-cert");
+                     !strcmp(o.command, "store-cert") || !strcmp(o.command, "generate-key");
     if (o.arg && !takes_arg) return bad_usage("unexpected argument '%s'", o.arg);
     content_args ca;
     rc = content_prepare(&o, &ca);

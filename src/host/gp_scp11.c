@@ -267,6 +267,24 @@ seam_err gp_put_key_ecc(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace
     return e;
 }
 
+seam_err gp_generate_ec_key(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
+                            uint8_t pub[65], uint16_t *sw)
+{
+    if (!s || !pub || !sw || kvn == 0 || kvn > 0x7F || (kid & 0x80)) return SEAM_E_ARG;
+    const uint8_t data[] = {kvn, KEY_TYPE_ECC_PARAM, 0x01, 0x00}; /* P-256 */
+    uint8_t resp[80];
+    size_t rlen = 0;
+    seam_err e = gp_send_cmd(s, 0x80, 0xF1, replace_kvn, kid, data, sizeof data, true, resp,
+                             sizeof resp, &rlen, sw);
+    if (e != SEAM_OK || *sw != SW_NO_ERROR) return e;
+    /* B0 41 || the uncompressed point, which must be on the curve */
+    if (rlen != 2 + CR_P256_PUB_LEN || resp[0] != KEY_TYPE_ECC_PUB || resp[1] != CR_P256_PUB_LEN ||
+        cr_p256_check_public(resp + 2, CR_P256_PUB_LEN) != SEAM_OK)
+        return SEAM_E_FORMAT;
+    memcpy(pub, resp + 2, CR_P256_PUB_LEN);
+    return SEAM_OK;
+}
+
 seam_err gp_store_certs(gp_session *s, uint8_t kid, uint8_t kvn, const uint8_t *const *certs,
                         const size_t *lens, size_t n, uint16_t *sw)
 {
