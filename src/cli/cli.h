@@ -9,5 +9,6 @@ int cmd_apdu(int argc, char **argv); /* send raw APDUs */
 int cmd_demo(int argc, char **argv); /* the scripted demonstration */
 int cmd_jc(int argc, char **argv);   /* Java Card: build and convert load files */
 int cmd_pki(int argc, char **argv);  /* certificate authority (docs/pki.md) */
+int cmd_trust(int argc, char **argv); /* trust anchors, quorum-signed commands (docs/trust.md) */
 
 #endif

@@ -17,6 +17,7 @@ static const struct {
     {"demo", cmd_demo, "a scripted session against an in-process secure element"},
     {"jc", cmd_jc, "Java Card: compile and convert applets into load files (.jcl)"},
     {"pki", cmd_pki, "certificate authority: root, issuing, organisation, device certificates"},
+    {"trust", cmd_trust, "trust anchors and quorum-signed commands (CMS, k of n roots)"},
 };
 
 static void usage(FILE *f)

@@ -131,6 +131,14 @@ typedef struct {
     uint8_t pub[65];
 } se_eckey_rec;
 
+/* ---- Trust anchors and quorum-signed commands (src/se/gp/trust.c, docs/trust.md) ----
+ * BEGIN block owned by the trust anchor work (issue 7 items 5-6). */
+#define SE_OBJ_TRUST 12        /* the ISD's trust anchor cells, k and the anti-replay table */
+#define TRUST_RX_MAX (12 * 1024) /* largest quorum command (or anchor set) accepted */
+#define TRUST_TAG_ANCHORS 0xDF70 /* STORE DATA: anchors + k (personalisation); GET DATA: state */
+#define TRUST_TAG_COMMAND 0xDF71 /* STORE DATA: a quorum-signed command (CMS SignedData) */
+/* (functions: after the Amendment F block below) END of the trust anchor block. */
+
 /* ---- RAM state ---- */
 
 #define SE_OCE_MAX_CERTS 4    /* certificates in one OCE chain (below CA-KLOC) */
@@ -200,6 +208,17 @@ struct se {
     store_id *reg_ids;
     size_t reg_n;
     struct se_cm *cm;                    /* content management RAM state (src/se/gp/content.c) */
+    /* BEGIN trust anchors (trust.c, issue 7 items 5-6): a quorum-signed command or the anchors'
+     * personalisation arriving in STORE DATA blocks (GP CS 2.3.1 §11.11.2.2), kept in RAM
+     * until the last block. */
+    struct {
+        bool open;    /* a block sequence is being received */
+        uint8_t ch;   /* on this logical channel */
+        uint8_t next; /* the block number (P2) the next block must carry */
+        size_t len;
+        uint8_t buf[TRUST_RX_MAX];
+    } trust_rx;
+    /* END trust anchors */
     store_id card_id;                    /* the card record */
     store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
@@ -308,6 +327,20 @@ bool eckey_kid_valid(uint8_t kid);
 /* GENERATE KEY (INS F1, Yubico's wire form): see eckeys.c. */
 uint16_t eckey_generate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
 /* END of the Amendment F key management block. */
+
+/* BEGIN trust anchor functions (src/se/gp/trust.c; see the block with SE_OBJ_TRUST). */
+/* True when this STORE DATA belongs to trust.c: it continues the channel's trust block
+ * sequence, or it is block 00 and starts with tag DF70 / DF71. */
+bool trust_claims(se *s, uint8_t ch, const apdu_cmd *c);
+/* True when id is the ISD's well-formed trust object (power-up check). */
+bool trust_valid(se *s, store_id id);
+/* STORE DATA of DF70 / DF71 on the ISD. authenticated: the command came under a session that
+ * authenticated the off-card entity (needed for DF70 only). */
+uint16_t trust_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c,
+                          bool authenticated, se_resp *r);
+/* GET DATA DF70: k, n, the floor and every anchor cell (public). */
+uint16_t trust_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r);
+/* END trust anchor functions. */
 
 /* ---- SCP11 on the security domain (src/se/gp/scp11_sd.c) ---- */
 /* PERFORM SECURITY OPERATION (INS 2A), INTERNAL AUTHENTICATE (88), MUTUAL AUTHENTICATE (82

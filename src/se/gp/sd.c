@@ -145,6 +145,7 @@ static uint16_t do_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
     uint16_t tag0 = (uint16_t)(c->p1 << 8 | c->p2);
     if (tag0 == 0xBF21 || tag0 == 0xFF33 || tag0 == 0xFF34)
         return certstore_get_data(s, sd, tag0, c, r); /* Amendment F (certstore.c) */
+    if (tag0 == TRUST_TAG_ANCHORS) return trust_get_data(s, sd, c, r); /* trust.c */
     if (c->lc) return SW_WRONG_LENGTH;
     const se_card_rec *card = se_card(s);
     seam_wr w;
@@ -751,6 +752,10 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         return SW_INS_NOT_SUPPORTED;
     }
     if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    /* Trust anchors and quorum-signed commands (trust.c): STORE DATA of DF70 / DF71 on the ISD;
+     * a quorum command needs no session (its signatures are the authority). */
+    if (c->ins == 0xE2 && trust_claims(s, ch, c))
+        return trust_store_data(s, ch, sd, c, authenticated && !chan->sc_scp11b, r);
     /* A session set up by SCP11b authenticated the card only: anyone holding the card's public
      * key (published in its certificate, GET DATA BF21) can open one (Amendment F; yubikit and
      * Yubico's SDK: "this does not authenticate the off-card entity"). Such a session may read

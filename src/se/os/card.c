@@ -172,6 +172,8 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = certstore_valid(s, id) && reg_get(s, owner);
         } else if (type == SE_OBJ_SCP11C_SEEN) {
             ok = scp11_sd_seen_valid(s, id);
+        } else if (type == SE_OBJ_TRUST) {
+            ok = trust_valid(s, id);
         }
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
