@@ -689,6 +689,27 @@ static void test_replace_keys(void)
     accepted(&b, &c, "ISD keys replaced by roots 2 and 3");
     CHECK(!isd_session(&b, 0xFF, test_key));
     CHECK(isd_session(&b, 0x30, k30));
+    /* and not by a session: the holder of the ISD's SCP03 keys (or a thief of them) can neither
+     * replace, add nor delete a key set of the SECURED card, nor generate an SCP11 key pair */
+    uint8_t k31[16];
+    for (int i = 0; i < 16; i++) k31[i] = (uint8_t)(0xC0 + i);
+    gp_keys nk2;
+    gp_keys_set(&nk2, k31, k31, k31, 16, 0x31);
+    uint16_t sw = 0;
+    uint8_t before[32], after[32];
+    REQUIRE(store_digest(se_store(b.se), before) == SEAM_OK);
+    CHECK(gp_put_key_aes(&b.ses, &nk2, 0x30, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_SECURITY_STATUS_NOT_SATISFIED);
+    CHECK(gp_put_key_aes(&b.ses, &nk2, 0, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_SECURITY_STATUS_NOT_SATISFIED);
+    CHECK(gp_delete_key(&b.ses, 0x30, 0, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_SECURITY_STATUS_NOT_SATISFIED);
+    uint8_t pub[65];
+    CHECK(gp_generate_ec_key(&b.ses, 0x11, 0x01, 0, pub, &sw) == SEAM_OK);
+    CHECK_EQ(sw, SW_SECURITY_STATUS_NOT_SATISFIED);
+    REQUIRE(store_digest(se_store(b.se), after) == SEAM_OK);
+    CHECK_MEM(before, after, 32);
+    gp_keys_wipe(&nk2);
     gp_keys_wipe(&nk);
     close_card(&b);
 }

@@ -334,6 +334,10 @@ uint16_t eckey_generate(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_re
 bool trust_claims(se *s, uint8_t ch, const apdu_cmd *c);
 /* True when id is the ISD's well-formed trust object (power-up check). */
 bool trust_valid(se *s, store_id id);
+/* True when the keys of security domain sd may change only by a quorum-signed command: sd is
+ * the ISD, the card holds trust anchors and is SECURED (or LOCKED). PUT KEY, DELETE of keys and
+ * GENERATE KEY on it are then refused (6982) in every session (docs/trust.md). */
+bool trust_guards_keys(se *s, store_id sd);
 /* STORE DATA of DF70 / DF71 on the ISD. authenticated: the command came under a session that
  * authenticated the off-card entity (needed for DF70 only). */
 uint16_t trust_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c,

@@ -483,7 +483,7 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         if (aid_t.len < 5 || aid_t.len > 16) return SW_REFERENCED_DATA_NOT_FOUND;
         return cm_delete(s, ch, aid_t.value, aid_t.len, c->p2 == 0x80, r);
     }
-    if (s->chan[ch].sc_scp11b) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    if (s->chan[ch].sc_scp11b || trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
     int kid = -1, kvn = -1;
     tlv_iter_init(&it, c->data, c->lc);
     while (tlv_next(&it, &t) == SEAM_OK) {
@@ -803,6 +803,9 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
          * authenticated the off-card entity (SCP03, SCP11a/c; not SCP11b, where anyone holding
          * the card's public key can open a session) */
         if (!authenticated || chan->sc_scp11b) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        /* once the card holds trust anchors and is SECURED, the ISD's keys change only by a
+         * quorum-signed command (trust.c): a stolen session key cannot replace them */
+        if (c->ins == 0xF1 && trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
         if (c->ins == 0xE2) return certstore_store_data(s, ch, sd, c, r);
         return eckey_generate(s, ch, sd, c, r);
     case 0xD8:
@@ -817,6 +820,7 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
             return SW_SECURITY_STATUS_NOT_SATISFIED;
         if (c->ins == 0xE6) return cm_install(s, ch, c, r);
         if (c->ins == 0xE8) return cm_load(s, ch, c, r);
+        if (c->ins == 0xD8 && trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
         if (c->ins == 0xD8 && (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A ||
                                c->p2 == GP_KID_SCP11B || c->p2 == GP_KID_SCP11C))
             return eckey_put_key(s, ch, sd, c, r);

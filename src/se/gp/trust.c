@@ -161,6 +161,15 @@ bool trust_valid(se *s, store_id id)
     return owner == s->isd_id && trust_view(s, id) != NULL;
 }
 
+bool trust_guards_keys(se *s, store_id sd)
+{
+    if (sd != s->isd_id) return false;
+    uint8_t lc = se_card(s)->life_cycle;
+    if (lc != GP_CARD_SECURED && lc != GP_CARD_LOCKED) return false;
+    store_id id = trust_find(s);
+    return id && trust_view(s, id) != NULL;
+}
+
 /* ---- anchors ---- */
 
 /* A root certificate acceptable as an anchor: strict X.509, self-signed with its own key, a CA
