@@ -32,6 +32,7 @@ bench: build
 	@$(BUILD)/bench_scp03
 	@$(BUILD)/bench_jcvm
 	@$(BUILD)/bench_scp11
+	@$(BUILD)/bench_jccrypto
 
 # Long fuzzing: every target under fuzz/ with libFuzzer for FUZZ_SECONDS each.
 fuzz: deps

@@ -14,6 +14,7 @@
 #define SEAM_SE_JCAPI_JCSEC_H
 
 #include "se/jcvm/jv_int.h"
+#include "seam/crypto_ext.h"
 
 #define SEC_NATIVE(name) int name(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 
@@ -66,16 +67,17 @@ int sec_key_put(jv_vm *vm, const sec_key *k, int comp, const uint8_t *v, size_t 
 /* The family of a key type, and the byte length of its field/modulus. */
 int sec_key_family(uint8_t type);
 
-/* ---- EC arithmetic through src/crypto (ec.c) ---- */
-/* The curve of a key's domain parameters: 0 ok (n = field bytes), -1 unsupported. */
-typedef struct {
-    int curve; /* SEC_CURVE_* */
-    size_t n;  /* field element bytes */
-} sec_curve;
-enum { SEC_CURVE_P256 = 1 };
-int sec_ec_curve(jv_vm *vm, const sec_key *k, sec_curve *c);
-/* Sets the default domain parameters of a size (256: P-256) into a key. -1 unsupported. */
+/* ---- EC and RSA keys as src/crypto objects (keys.c) ---- */
+/* The group of an EC key's domain parameters (any prime curve cr_ec accepts; cached). -1 when
+ * the parameters are unset or not a valid curve. Release with sec_ec_group_put. */
+int sec_ec_group(jv_vm *vm, const sec_key *k, cr_ec_group **g, bool *owned);
+void sec_ec_group_put(cr_ec_group *g, bool owned);
+/* Sets the default domain parameters of a size (256: P-256, 384: P-384, 521: P-521) into a
+ * key. -1 unsupported size. */
 int sec_ec_set_default(jv_vm *vm, const sec_key *k);
+/* An RSA key (public, (n, d) or CRT) as a cr_rsa_key; -1 if unset or inconsistent (or its
+ * modulus is not the key's size). Free with cr_rsa_free. */
+int sec_rsa_key(jv_vm *vm, const sec_key *k, cr_rsa_key **out);
 
 /* ---- RAM state of a crypto object (security.c) ---- */
 typedef struct {
@@ -85,7 +87,9 @@ typedef struct {
     uint32_t npart;
     uint8_t iv[16], iv0[16], part[16];
     uint32_t aad_len;
-    uint8_t data[]; /* accumulated input */
+    uint32_t nonce_len;     /* AEAD: data starts with the nonce, then the AAD, then the message */
+    int32_t ad_exp, msg_exp; /* AEAD: lengths announced by init (-1: not given) */
+    uint8_t data[];          /* accumulated input */
 } sec_st;
 
 /* The state of obj, grown so that extra more bytes fit in data; NULL when out of memory. */

@@ -13,11 +13,13 @@
  * key object and each array argument against the caller's context (JCRE §6.2.8); a key is
  * readable (getKey, getS, ...) only by its owner context, as the API says.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "se/jcapi/jcsec.h"
 #include "seam/crypto.h"
+#include "seam/crypto_ext.h"
 
 static uint16_t field_slot(jv_class *c, const char *name)
 {
@@ -393,64 +395,123 @@ SEC_NATIVE(n_kp_check)
     return ok ? 0 : sec_throw(vm, CE_ILLEGAL_VALUE);
 }
 
-/* ---- EC domain parameters (SEC 2 v2 §2.4.2, FIPS 186-4 D.1.2.3: P-256) ---- */
+/* ---- EC domain parameters: any prime curve, through cr_ec (src/crypto/ec.c) ---- */
 
-static const uint8_t p256_p[32] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-static const uint8_t p256_a[32] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC};
-static const uint8_t p256_b[32] = {
-    0x5A, 0xC6, 0x35, 0xD8, 0xAA, 0x3A, 0x93, 0xE7, 0xB3, 0xEB, 0xBD, 0x55, 0x76, 0x98, 0x86, 0xBC,
-    0x65, 0x1D, 0x06, 0xB0, 0xCC, 0x53, 0xB0, 0xF6, 0x3B, 0xCE, 0x3C, 0x3E, 0x27, 0xD2, 0x60, 0x4B};
-static const uint8_t p256_g[65] = {
-    0x04, 0x6B, 0x17, 0xD1, 0xF2, 0xE1, 0x2C, 0x42, 0x47, 0xF8, 0xBC, 0xE6, 0xE5, 0x63, 0xA4, 0x40,
-    0xF2, 0x77, 0x03, 0x7D, 0x81, 0x2D, 0xEB, 0x33, 0xA0, 0xF4, 0xA1, 0x39, 0x45, 0xD8, 0x98, 0xC2,
-    0x96, 0x4F, 0xE3, 0x42, 0xE2, 0xFE, 0x1A, 0x7F, 0x9B, 0x8E, 0xE7, 0xEB, 0x4A, 0x7C, 0x0F, 0x9E,
-    0x16, 0x2B, 0xCE, 0x33, 0x57, 0x6B, 0x31, 0x5E, 0xCE, 0xCB, 0xB6, 0x40, 0x68, 0x37, 0xBF, 0x51,
-    0xF5};
-static const uint8_t p256_n[32] = {
-    0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xBC, 0xE6, 0xFA, 0xAD, 0xA7, 0x17, 0x9E, 0x84, 0xF3, 0xB9, 0xCA, 0xC2, 0xFC, 0x63, 0x25, 0x51};
+/* Groups built from domain parameters are cached process-wide (building one validates the
+ * parameters: primality tests). Entries are never evicted, so a group handed out stays valid;
+ * when the cache is full the caller gets a group of its own to free (sec_ec_group_put). */
+#define GCACHE_N 16
+#define GKEY_MAX (4 * CR_EC_MAX_FIELD + CR_EC_MAX_POINT + 8)
+static struct {
+    uint8_t key[GKEY_MAX];
+    size_t len;
+    cr_ec_group *g;
+} gcache[GCACHE_N];
+static pthread_mutex_t gcache_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* Compares a stored integer (any leading zeros) with a fixed-length constant. */
-static bool int_eq(const uint8_t *v, int len, const uint8_t *c, size_t clen)
+/* Strips leading zero bytes (at least one byte left). */
+static size_t strip0(const uint8_t **v, size_t len)
 {
-    while (len > (int)clen && *v == 0) {
-        v++;
+    while (len > 1 && **v == 0) {
+        (*v)++;
         len--;
     }
-    if (len < 0 || (size_t)len > clen) return false;
-    for (size_t i = 0; i < clen - (size_t)len; i++)
-        if (c[i]) return false;
-    return memcmp(v, c + (clen - (size_t)len), (size_t)len) == 0;
+    return len;
 }
 
-int sec_ec_curve(jv_vm *vm, const sec_key *k, sec_curve *c)
+/* Left-pads an integer of len bytes to out_len bytes; false if it does not fit. */
+static bool pad_int(const uint8_t *v, size_t len, uint8_t *out, size_t out_len)
 {
-    uint8_t b[200];
-    static const struct { const uint8_t *v; size_t len; } p256[] = {
-        {p256_p, 32}, {p256_a, 32}, {p256_b, 32}, {p256_g, 65}, {p256_n, 32}};
-    if (k->size != 256) return -1;
-    for (int i = EC_P; i <= EC_R; i++) {
-        int n = sec_key_comp(vm, k, i, b, sizeof b);
-        if (n < 0 || !int_eq(b, n, p256[i].v, p256[i].len)) return -1;
+    len = strip0(&v, len);
+    if (len > out_len) return false;
+    memset(out, 0, out_len - len);
+    memcpy(out + out_len - len, v, len);
+    return true;
+}
+
+int sec_ec_group(jv_vm *vm, const sec_key *k, cr_ec_group **g, bool *owned)
+{
+    uint8_t p[CR_EC_MAX_FIELD + 2], a[CR_EC_MAX_FIELD], b[CR_EC_MAX_FIELD], raw[2 * CR_EC_MAX_FIELD],
+        gp[CR_EC_MAX_POINT + 1], n[CR_EC_MAX_FIELD + 2], h[2] = {0, 1};
+    int pl = sec_key_comp(vm, k, EC_P, p, sizeof p), al = sec_key_comp(vm, k, EC_A, raw, sizeof raw);
+    int gl = sec_key_comp(vm, k, EC_G, gp, sizeof gp), nl = sec_key_comp(vm, k, EC_R, n, sizeof n);
+    if (pl <= 0 || al <= 0 || gl <= 0 || nl <= 0) return -1;
+    const uint8_t *pv = p, *nv = n;
+    size_t plen = strip0(&pv, (size_t)pl), nlen = strip0(&nv, (size_t)nl);
+    if (plen > CR_EC_MAX_FIELD || nlen > CR_EC_MAX_FIELD + 1 || !pad_int(raw, (size_t)al, a, plen))
+        return -1;
+    int bl = sec_key_comp(vm, k, EC_B, raw, sizeof raw);
+    if (bl <= 0 || !pad_int(raw, (size_t)bl, b, plen)) return -1;
+    if (sec_key_comp(vm, k, EC_K, h, 2) < 0) h[0] = 0, h[1] = 1;
+    unsigned hv = (unsigned)(h[0] << 8 | h[1]);
+    if (hv == 0) return -1;
+    /* cache key: p || a || b || G || n || h (p fixes the lengths of a, b and G) */
+    uint8_t key[GKEY_MAX];
+    size_t kl = 0;
+    key[kl++] = (uint8_t)plen;
+    memcpy(key + kl, pv, plen), kl += plen;
+    memcpy(key + kl, a, plen), kl += plen;
+    memcpy(key + kl, b, plen), kl += plen;
+    if ((size_t)gl > CR_EC_MAX_POINT) return -1;
+    memcpy(key + kl, gp, (size_t)gl), kl += (size_t)gl;
+    memcpy(key + kl, nv, nlen), kl += nlen;
+    key[kl++] = h[0];
+    key[kl++] = h[1];
+    *owned = false;
+    pthread_mutex_lock(&gcache_mu);
+    int free_slot = -1;
+    for (int i = 0; i < GCACHE_N; i++) {
+        if (!gcache[i].g) {
+            if (free_slot < 0) free_slot = i;
+            continue;
+        }
+        if (gcache[i].len == kl && !memcmp(gcache[i].key, key, kl)) {
+            *g = gcache[i].g;
+            pthread_mutex_unlock(&gcache_mu);
+            return 0;
+        }
     }
-    c->curve = SEC_CURVE_P256;
-    c->n = 32;
-    return 0;
+    cr_ec_params prm = {.p = pv, .p_len = plen, .a = a, .a_len = plen, .b = b, .b_len = plen,
+                        .g = gp, .g_len = (size_t)gl, .n = nv, .n_len = nlen, .h = hv};
+    cr_ec_group *ng = NULL;
+    int rc = -1;
+    if (cr_ec_group_new(&prm, &ng) == SEAM_OK) {
+        rc = 0;
+        *g = ng;
+        if (free_slot >= 0) {
+            memcpy(gcache[free_slot].key, key, kl);
+            gcache[free_slot].len = kl;
+            gcache[free_slot].g = ng;
+        } else {
+            *owned = true;
+        }
+    }
+    pthread_mutex_unlock(&gcache_mu);
+    return rc;
+}
+
+void sec_ec_group_put(cr_ec_group *g, bool owned)
+{
+    if (owned) cr_ec_group_free(g);
 }
 
 int sec_ec_set_default(jv_vm *vm, const sec_key *k)
 {
-    if (k->size != 256) return -1;
-    if (sec_key_put(vm, k, EC_P, p256_p, 32) || sec_key_put(vm, k, EC_A, p256_a, 32) ||
-        sec_key_put(vm, k, EC_B, p256_b, 32) || sec_key_put(vm, k, EC_G, p256_g, 65) ||
-        sec_key_put(vm, k, EC_R, p256_n, 32))
+    cr_ec_curve c;
+    switch (k->size) {
+    case 256: c = CR_EC_P256; break;
+    case 384: c = CR_EC_P384; break;
+    case 521: c = CR_EC_P521; break;
+    default: return -1;
+    }
+    cr_ec_params prm;
+    if (cr_ec_named_params(c, &prm)) return -1;
+    if (sec_key_put(vm, k, EC_P, prm.p, prm.p_len) || sec_key_put(vm, k, EC_A, prm.a, prm.a_len) ||
+        sec_key_put(vm, k, EC_B, prm.b, prm.b_len) || sec_key_put(vm, k, EC_G, prm.g, prm.g_len) ||
+        sec_key_put(vm, k, EC_R, prm.n, prm.n_len))
         return -2;
-    static const uint8_t one[2] = {0, 1};
-    return sec_key_put(vm, k, EC_K, one, 2) ? -2 : 0;
+    uint8_t h[2] = {(uint8_t)(prm.h >> 8), (uint8_t)prm.h};
+    return sec_key_put(vm, k, EC_K, h, 2) ? -2 : 0;
 }
 
 static bool has_domain(jv_vm *vm, const sec_key *k)
@@ -475,13 +536,114 @@ static int gen_ec(jv_vm *vm, const sec_key *pub, const sec_key *priv)
         rc = copy_domain(vm, priv, pub);
     }
     if (rc) return rc;
-    sec_curve c;
-    if (sec_ec_curve(vm, pub, &c)) return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
-    uint8_t s[32], w[65];
-    if (cr_p256_keygen(s, w)) return sec_throw(vm, CE_ILLEGAL_USE);
-    rc = sec_key_put(vm, priv, EC_WS, s, 32);
-    if (!rc) rc = sec_key_put(vm, pub, EC_WS, w, 65);
+    cr_ec_group *g;
+    bool owned;
+    if (sec_ec_group(vm, pub, &g, &owned)) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    uint8_t s[CR_EC_MAX_FIELD + 1], w[CR_EC_MAX_POINT];
+    size_t sl = cr_ec_order_len(g), wl = cr_ec_point_len(g);
+    uint16_t cap[SEC_MAX_COMP];
+    layout(priv->family, priv->size, cap);
+    if (sl > cap[EC_WS] || wl > sizeof w || sl > sizeof s) {
+        sec_ec_group_put(g, owned);
+        return sec_throw(vm, CE_ILLEGAL_VALUE);
+    }
+    seam_err e = cr_ec_keygen(g, s, sl, w, wl);
+    sec_ec_group_put(g, owned);
+    if (e) {
+        seam_wipe(s, sizeof s);
+        return sec_throw(vm, CE_ILLEGAL_VALUE);
+    }
+    rc = sec_key_put(vm, priv, EC_WS, s, sl);
+    if (!rc) rc = sec_key_put(vm, pub, EC_WS, w, wl);
     seam_wipe(s, sizeof s);
+    return rc;
+}
+
+/* ---- RSA keys through cr_rsa (src/crypto/rsa.c) ---- */
+
+int sec_rsa_key(jv_vm *vm, const sec_key *k, cr_rsa_key **out)
+{
+    int nc = k->family == KF_RSA_CRT ? 5 : 2;
+    if (k->family != KF_RSA_PUB && k->family != KF_RSA_PRIV && k->family != KF_RSA_CRT) return -1;
+    uint8_t *buf = malloc((size_t)nc * CR_RSA_MAX_LEN);
+    if (!buf) return -1;
+    int len[5];
+    for (int i = 0; i < nc; i++) {
+        len[i] = sec_key_comp(vm, k, i, buf + (size_t)i * CR_RSA_MAX_LEN, CR_RSA_MAX_LEN);
+        if (len[i] <= 0) {
+            seam_wipe(buf, (size_t)nc * CR_RSA_MAX_LEN);
+            free(buf);
+            return -1;
+        }
+    }
+    cr_rsa_parts pt;
+    memset(&pt, 0, sizeof pt);
+    if (k->family == KF_RSA_PUB) {
+        pt.n = buf, pt.n_len = (size_t)len[0];
+        pt.e = buf + CR_RSA_MAX_LEN, pt.e_len = (size_t)len[1];
+    } else if (k->family == KF_RSA_PRIV) {
+        pt.n = buf, pt.n_len = (size_t)len[0];
+        pt.d = buf + CR_RSA_MAX_LEN, pt.d_len = (size_t)len[1];
+    } else {
+        const uint8_t *v[5];
+        for (int i = 0; i < 5; i++) v[i] = buf + (size_t)i * CR_RSA_MAX_LEN;
+        pt.p = v[0], pt.p_len = (size_t)len[0];
+        pt.q = v[1], pt.q_len = (size_t)len[1];
+        pt.dp = v[2], pt.dp_len = (size_t)len[2];
+        pt.dq = v[3], pt.dq_len = (size_t)len[3];
+        pt.qinv = v[4], pt.qinv_len = (size_t)len[4];
+    }
+    seam_err e = cr_rsa_import(&pt, out);
+    seam_wipe(buf, (size_t)nc * CR_RSA_MAX_LEN);
+    free(buf);
+    if (e) return -1;
+    /* the modulus must be the key's size (KeyBuilder length) */
+    if (cr_rsa_len(*out) != (size_t)(k->size / 8)) {
+        cr_rsa_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Exports component part of key into the key component comp. */
+static int rsa_put(jv_vm *vm, const sec_key *k, int comp, const cr_rsa_key *key, cr_rsa_part part,
+                   uint8_t *buf)
+{
+    size_t n = 0;
+    if (cr_rsa_export(key, part, buf, CR_RSA_MAX_LEN, &n)) return sec_throw(vm, CE_ILLEGAL_USE);
+    int rc = sec_key_put(vm, k, comp, buf, n);
+    seam_wipe(buf, CR_RSA_MAX_LEN);
+    return rc;
+}
+
+/* RSA genKeyPair (API KeyPair): e = 65537. A public exponent already set in the public key is
+ * kept if it is 65537 (the only one the crypto layer generates with); any other is
+ * ILLEGAL_VALUE. */
+static int gen_rsa(jv_vm *vm, const sec_key *pub, const sec_key *priv)
+{
+    uint8_t e[CR_RSA_MAX_LEN];
+    int el = sec_key_comp(vm, pub, 1, e, sizeof e);
+    if (el > 0) {
+        const uint8_t *ev = e;
+        size_t l = strip0(&ev, (size_t)el);
+        if (l != 3 || ev[0] != 1 || ev[1] != 0 || ev[2] != 1) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    }
+    cr_rsa_key *key = NULL;
+    if (cr_rsa_generate(pub->size, &key)) return sec_throw(vm, CE_ILLEGAL_USE);
+    uint8_t *buf = malloc(CR_RSA_MAX_LEN);
+    int rc = buf ? 0 : jv_throw(vm, JV_EX_SYSTEM, 5);
+    if (!rc) rc = rsa_put(vm, pub, 0, key, CR_RSA_N, buf);
+    if (!rc) rc = rsa_put(vm, pub, 1, key, CR_RSA_E, buf);
+    if (!rc && priv->family == KF_RSA_PRIV) {
+        rc = rsa_put(vm, priv, 0, key, CR_RSA_N, buf);
+        if (!rc) rc = rsa_put(vm, priv, 1, key, CR_RSA_D, buf);
+    } else if (!rc) {
+        static const cr_rsa_part parts[5] = {CR_RSA_P, CR_RSA_Q, CR_RSA_DP, CR_RSA_DQ, CR_RSA_QINV};
+        for (int i = 0; i < 5 && !rc; i++) rc = rsa_put(vm, priv, i, key, parts[i], buf);
+    }
+    free(buf);
+    cr_rsa_free(key);
     return rc;
 }
 
@@ -494,8 +656,11 @@ SEC_NATIVE(n_kp_generate)
     bool own = !store_in_tx(st);
     if (own && store_tx_begin(st)) return jv_throw(vm, JV_EX_TRANSACTION, 4);
     int rc;
-    if (pub.family == KF_EC_PUB && priv.family == KF_EC_PRIV)
+    if (pub.family == KF_EC_PUB && priv.family == KF_EC_PRIV && pub.size == priv.size)
         rc = gen_ec(vm, &pub, &priv);
+    else if (pub.family == KF_RSA_PUB && pub.size == priv.size &&
+             (priv.family == KF_RSA_PRIV || priv.family == KF_RSA_CRT))
+        rc = gen_rsa(vm, &pub, &priv);
     else
         rc = sec_throw(vm, CE_NO_SUCH_ALGORITHM);
     if (own) {

@@ -89,6 +89,8 @@ void acc_reset(sec_st *s)
     seam_wipe(s->data, s->len);
     s->len = 0;
     s->npart = 0;
+    s->aad_len = 0;
+    s->nonce_len = 0;
     memcpy(s->iv, s->iv0, sizeof s->iv);
 }
 
@@ -237,23 +239,52 @@ SEC_NATIVE(n_rnd_seed)
 
 enum { SIG_DES_MAC8 = 2, SIG_RSA = 3, SIG_ECDSA = 5, SIG_AES_MAC128 = 6, SIG_HMAC = 7 };
 enum { PAD_NULL = 0, PAD_NOPAD = 1, PAD_M2 = 3, PAD_PKCS1 = 7, PAD_PSS = 8 };
-enum { ALG_AES_MAC_128_NOPAD = 18, ALG_AES_CMAC_128 = 49, ALG_ECDSA_SHA = 17, ALG_ECDSA_SHA_256 = 33,
-       ALG_ECDSA_SHA_384 = 34, ALG_ECDSA_SHA_224 = 37, ALG_ECDSA_SHA_512 = 38 };
+enum { ALG_DES_MAC8_NOPAD = 2, ALG_DES_MAC8_ISO9797_M2 = 6, ALG_RSA_SHA_PKCS1 = 10,
+       ALG_ECDSA_SHA = 17, ALG_AES_MAC_128_NOPAD = 18, ALG_RSA_SHA_PKCS1_PSS = 21,
+       ALG_HMAC_SHA1 = 24, ALG_HMAC_SHA_256 = 25, ALG_HMAC_SHA_384 = 26, ALG_HMAC_SHA_512 = 27,
+       ALG_ECDSA_SHA_256 = 33, ALG_ECDSA_SHA_384 = 34, ALG_ECDSA_SHA_224 = 37,
+       ALG_ECDSA_SHA_512 = 38, ALG_RSA_SHA_224_PKCS1 = 39, ALG_RSA_SHA_256_PKCS1 = 40,
+       ALG_RSA_SHA_384_PKCS1 = 41, ALG_RSA_SHA_512_PKCS1 = 42, ALG_RSA_SHA_224_PKCS1_PSS = 43,
+       ALG_RSA_SHA_256_PKCS1_PSS = 44, ALG_RSA_SHA_384_PKCS1_PSS = 45,
+       ALG_RSA_SHA_512_PKCS1_PSS = 46, ALG_AES_CMAC_128 = 49 };
 /* internal operations */
-enum { OP_NONE, OP_ECDSA, OP_AES_MAC, OP_AES_CMAC };
+enum { OP_NONE, OP_ECDSA, OP_AES_MAC, OP_AES_CMAC, OP_RSA, OP_HMAC, OP_DES_MAC };
+
+#define SIG_MAX 512 /* RSA-4096; a DER ECDSA signature on P-521 is 141 bytes */
 
 static int sig_map(int alg, int *md, int *cipher, int *pad)
 {
-    switch (alg) {
-    case ALG_ECDSA_SHA: *md = MD_SHA; *cipher = SIG_ECDSA; *pad = PAD_NULL; return 0;
-    case ALG_ECDSA_SHA_224: *md = MD_SHA_224; *cipher = SIG_ECDSA; *pad = PAD_NULL; return 0;
-    case ALG_ECDSA_SHA_256: *md = MD_SHA_256; *cipher = SIG_ECDSA; *pad = PAD_NULL; return 0;
-    case ALG_ECDSA_SHA_384: *md = MD_SHA_384; *cipher = SIG_ECDSA; *pad = PAD_NULL; return 0;
-    case ALG_ECDSA_SHA_512: *md = MD_SHA_512; *cipher = SIG_ECDSA; *pad = PAD_NULL; return 0;
-    case ALG_AES_MAC_128_NOPAD: *md = MD_NULL; *cipher = SIG_AES_MAC128; *pad = PAD_NOPAD; return 0;
-    case ALG_AES_CMAC_128: *md = MD_NULL; *cipher = SIG_AES_MAC128; *pad = PAD_NULL; return 0;
-    default: return -1;
-    }
+    static const struct { int8_t alg, md, ci, pad; } t[] = {
+        {ALG_ECDSA_SHA, MD_SHA, SIG_ECDSA, PAD_NULL},
+        {ALG_ECDSA_SHA_224, MD_SHA_224, SIG_ECDSA, PAD_NULL},
+        {ALG_ECDSA_SHA_256, MD_SHA_256, SIG_ECDSA, PAD_NULL},
+        {ALG_ECDSA_SHA_384, MD_SHA_384, SIG_ECDSA, PAD_NULL},
+        {ALG_ECDSA_SHA_512, MD_SHA_512, SIG_ECDSA, PAD_NULL},
+        {ALG_AES_MAC_128_NOPAD, MD_NULL, SIG_AES_MAC128, PAD_NOPAD},
+        {ALG_AES_CMAC_128, MD_NULL, SIG_AES_MAC128, PAD_NULL},
+        {ALG_RSA_SHA_PKCS1, MD_SHA, SIG_RSA, PAD_PKCS1},
+        {ALG_RSA_SHA_224_PKCS1, MD_SHA_224, SIG_RSA, PAD_PKCS1},
+        {ALG_RSA_SHA_256_PKCS1, MD_SHA_256, SIG_RSA, PAD_PKCS1},
+        {ALG_RSA_SHA_384_PKCS1, MD_SHA_384, SIG_RSA, PAD_PKCS1},
+        {ALG_RSA_SHA_512_PKCS1, MD_SHA_512, SIG_RSA, PAD_PKCS1},
+        {ALG_RSA_SHA_PKCS1_PSS, MD_SHA, SIG_RSA, PAD_PSS},
+        {ALG_RSA_SHA_224_PKCS1_PSS, MD_SHA_224, SIG_RSA, PAD_PSS},
+        {ALG_RSA_SHA_256_PKCS1_PSS, MD_SHA_256, SIG_RSA, PAD_PSS},
+        {ALG_RSA_SHA_384_PKCS1_PSS, MD_SHA_384, SIG_RSA, PAD_PSS},
+        {ALG_RSA_SHA_512_PKCS1_PSS, MD_SHA_512, SIG_RSA, PAD_PSS},
+        {ALG_HMAC_SHA1, MD_SHA, SIG_HMAC, PAD_NULL},
+        {ALG_HMAC_SHA_256, MD_SHA_256, SIG_HMAC, PAD_NULL},
+        {ALG_HMAC_SHA_384, MD_SHA_384, SIG_HMAC, PAD_NULL},
+        {ALG_HMAC_SHA_512, MD_SHA_512, SIG_HMAC, PAD_NULL},
+        {ALG_DES_MAC8_NOPAD, MD_NULL, SIG_DES_MAC8, PAD_NOPAD},
+        {ALG_DES_MAC8_ISO9797_M2, MD_NULL, SIG_DES_MAC8, PAD_M2},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].alg == alg) {
+            *md = t[i].md, *cipher = t[i].ci, *pad = t[i].pad;
+            return 0;
+        }
+    return -1;
 }
 
 /* The operation of a packed algorithm (alg << 24 | md << 16 | cipher << 8 | pad), or OP_NONE. */
@@ -264,6 +295,10 @@ static int sig_op(int32_t algs)
     if (alg == ALG_AES_CMAC_128) return OP_AES_CMAC;
     if (ci == SIG_AES_MAC128 && pad == PAD_NOPAD && md == MD_NULL) return OP_AES_MAC;
     if (ci == SIG_ECDSA && pad == PAD_NULL && (md == MD_NULL || md_supported(md))) return OP_ECDSA;
+    if (ci == SIG_RSA && (pad == PAD_PKCS1 || pad == PAD_PSS) && md_supported(md)) return OP_RSA;
+    if (ci == SIG_HMAC && pad == PAD_NULL && md_supported(md)) return OP_HMAC;
+    if (ci == SIG_DES_MAC8 && (pad == PAD_NOPAD || pad == PAD_M2) && md == MD_NULL)
+        return OP_DES_MAC;
     return OP_NONE;
 }
 
@@ -295,9 +330,19 @@ static int key_for(jv_vm *vm, jv_ref ref, int op, uint8_t mode, sec_key *k)
     case OP_ECDSA:
         ok = k->family == (mode == 1 ? KF_EC_PRIV : KF_EC_PUB);
         break;
+    case OP_RSA:
+        ok = mode == 1 ? (k->family == KF_RSA_PRIV || k->family == KF_RSA_CRT)
+                       : k->family == KF_RSA_PUB;
+        break;
     case OP_AES_MAC:
     case OP_AES_CMAC:
         ok = k->family == KF_AES;
+        break;
+    case OP_HMAC:
+        ok = k->family == KF_HMAC;
+        break;
+    case OP_DES_MAC:
+        ok = k->family == KF_DES;
         break;
     default:
         ok = false;
@@ -312,16 +357,18 @@ static int sig_init(jv_vm *vm, jv_slot *a, bool with_iv)
     jv_ref obj = (jv_ref)a[0];
     int op = sig_op(sig_algs(vm, obj));
     uint8_t mode = (uint8_t)a[2];
+    jv_obj o;
+    int32_t off = 0, len = 0;
+    if (with_iv && sec_range(vm, (jv_ref)a[3], off = (int16_t)a[4], len = (int16_t)a[5], &o))
+        return -1;
     if (mode != 1 && mode != 2) return sec_throw(vm, CE_ILLEGAL_VALUE);
     sec_key k;
     if (key_for(vm, (jv_ref)a[1], op, mode, &k)) return -1;
     uint8_t iv[16] = {0};
     if (with_iv) {
-        jv_obj o;
-        int32_t off = (int16_t)a[4], len = (int16_t)a[5];
-        if (sec_range(vm, (jv_ref)a[3], off, len, &o)) return -1;
-        if (op != OP_AES_MAC || len != 16) return sec_throw(vm, CE_ILLEGAL_VALUE);
-        memcpy(iv, jv_bytes(&o) + off, 16);
+        int want = op == OP_AES_MAC ? 16 : op == OP_DES_MAC ? 8 : -1;
+        if (len != want) return sec_throw(vm, CE_ILLEGAL_VALUE);
+        memcpy(iv, jv_bytes(&o) + off, (size_t)len);
     }
     sec_st *s = sec_state(vm, obj, 0);
     if (!s) return jv_throw(vm, JV_EX_SYSTEM, 5);
@@ -346,11 +393,28 @@ SEC_NATIVE(n_sig_init_iv)
     return sig_init(vm, a, true);
 }
 
-static int sig_len(jv_vm *vm, jv_ref obj, int op)
+/* Longest DER ECDSA-Sig-Value for an order of ol bytes (X.690: two INTEGERs of up to ol + 1
+ * content bytes in a SEQUENCE). */
+static int der_max(size_t ol)
 {
-    (void)vm, (void)obj;
+    size_t inner = 2 * (2 + ol + 1);
+    return (int)(inner + (inner < 128 ? 2 : 3));
+}
+
+static int sig_len(jv_vm *vm, const sec_key *k, int op, int md)
+{
     switch (op) {
-    case OP_ECDSA: return 72;
+    case OP_ECDSA: {
+        cr_ec_group *g;
+        bool owned;
+        if (sec_ec_group(vm, k, &g, &owned)) return 0;
+        int n = der_max(cr_ec_order_len(g));
+        sec_ec_group_put(g, owned);
+        return n;
+    }
+    case OP_RSA: return k->size / 8;
+    case OP_HMAC: return md_len(md);
+    case OP_DES_MAC: return 8;
     case OP_AES_MAC:
     case OP_AES_CMAC: return 16;
     default: return 0;
@@ -363,7 +427,11 @@ SEC_NATIVE(n_sig_length)
     jv_ref obj = (jv_ref)a[0];
     sec_st *s = sec_state(vm, obj, 0);
     if (!s || !s->inited) return sec_throw(vm, CE_INVALID_INIT);
-    *ret = sig_len(vm, obj, sig_op(sig_algs(vm, obj)));
+    int32_t algs = sig_algs(vm, obj);
+    int op = sig_op(algs);
+    sec_key k;
+    if (key_for(vm, s->key, op, s->mode, &k)) return -1;
+    *ret = sig_len(vm, &k, op, (int8_t)(algs >> 16));
     return 0;
 }
 
@@ -371,16 +439,20 @@ SEC_NATIVE(n_sig_update)
 {
     (void)m, (void)ret;
     jv_ref obj = (jv_ref)a[0];
+    jv_obj o;
+    if (sec_range(vm, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &o)) return -1;
     sec_st *s = sec_state(vm, obj, 0);
     if (!s || !s->inited) return sec_throw(vm, CE_INVALID_INIT);
     return acc_add(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3]);
 }
 
-/* Computes the MAC or the hash of the accumulated input into out; returns its length. */
+/* Computes the MAC or the hash of the accumulated input into out (64 bytes); returns its
+ * length, -2 for input the algorithm refuses (ILLEGAL_USE), -1 on failure. */
 static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, uint8_t *out)
 {
-    uint8_t key[32];
+    uint8_t key[256];
     int kl, n = -1;
+    size_t ol = 0;
     switch (op) {
     case OP_AES_CMAC:
         kl = sec_key_comp(vm, k, 0, key, sizeof key);
@@ -402,7 +474,30 @@ static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, u
             free(tmp);
         }
         break;
+    case OP_HMAC:
+        kl = sec_key_comp(vm, k, 0, key, sizeof key);
+        if (kl > 0 && !cr_hmac(md_alg(md), key, (size_t)kl, s->data, s->len, out, 64, &ol))
+            n = (int)ol;
+        break;
+    case OP_DES_MAC: {
+        kl = sec_key_comp(vm, k, 0, key, sizeof key);
+        cr_mac_ctx *c = NULL;
+        bool m2 = s->pad == PAD_M2;
+        if (!m2 && (s->len % 8 || !s->len)) {
+            n = -2;
+            break;
+        }
+        seam_err e = kl > 0 ? cr_mac_new(m2 ? CR_MAC_DES_CBC_M2 : CR_MAC_DES_CBC_NOPAD, key,
+                                         (size_t)kl, s->iv0, 8, &c)
+                            : SEAM_E_ARG;
+        if (!e) e = cr_mac_update(c, s->data, s->len);
+        if (!e) e = cr_mac_final(c, out, 64, &ol);
+        cr_mac_free(c);
+        if (!e) n = (int)ol;
+        break;
+    }
     case OP_ECDSA:
+    case OP_RSA:
         if (md == MD_NULL) {
             n = -2; /* no hash: only signPreComputedHash */
             break;
@@ -416,57 +511,87 @@ static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, u
     return n;
 }
 
-/* ECDSA over a hash with the key; writes DER to sig; returns its length. */
-static int ecdsa_sign(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl, uint8_t *der)
+/* ECDSA over a hash with the key; writes DER to der (cap bytes); returns its length, -3 for
+ * domain parameters that are not a valid curve, -1 on failure. cr_ec_sign verifies the
+ * signature before returning it (fault check). */
+static int ecdsa_sign(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl, uint8_t *der,
+                      size_t cap)
 {
-    sec_curve c;
-    if (sec_ec_curve(vm, k, &c)) return -3;
-    uint8_t s[32] = {0}, hash[32] = {0}, raw[64];
-    int sl = sec_key_comp(vm, k, EC_WS, s + 0, 32);
-    if (sl < 0) return -1;
-    if (sl < 32) {
-        memmove(s + 32 - sl, s, (size_t)sl);
-        memset(s, 0, (size_t)(32 - sl));
-    }
-    if (hl >= 32)
-        memcpy(hash, h, 32);
-    else
-        memcpy(hash + 32 - hl, h, hl);
+    cr_ec_group *g;
+    bool owned;
+    if (sec_ec_group(vm, k, &g, &owned)) return -3;
+    uint8_t s[CR_EC_MAX_FIELD + 2], raw[2 * (CR_EC_MAX_FIELD + 1)];
+    size_t ol = cr_ec_order_len(g);
+    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s);
     size_t dl = 0;
     int n = -1;
-    if (!cr_p256_sign(s, hash, raw) && !cr_ecdsa_sig_to_der(raw, der, 72, &dl)) n = (int)dl;
+    if (sl > 0 && 2 * ol <= sizeof raw && !cr_ec_sign(g, s, (size_t)sl, h, hl, raw, 2 * ol) &&
+        !cr_ecdsa_raw_to_der(raw, 2 * ol, der, cap, &dl))
+        n = (int)dl;
+    sec_ec_group_put(g, owned);
     seam_wipe(s, sizeof s);
     return n;
 }
 
+/* 1 valid, 0 not, -3 bad domain parameters, -1 unset key. */
 static int ecdsa_verify(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl,
                         const uint8_t *der, size_t dl)
 {
-    sec_curve c;
-    if (sec_ec_curve(vm, k, &c)) return -3;
-    uint8_t w[65], hash[32] = {0}, raw[64];
-    if (sec_key_comp(vm, k, EC_WS, w, sizeof w) != 65) return -1;
-    if (hl >= 32)
-        memcpy(hash, h, 32);
+    cr_ec_group *g;
+    bool owned;
+    if (sec_ec_group(vm, k, &g, &owned)) return -3;
+    uint8_t w[CR_EC_MAX_POINT + 1], raw[2 * (CR_EC_MAX_FIELD + 1)];
+    size_t ol = cr_ec_order_len(g);
+    int wl = sec_key_comp(vm, k, EC_WS, w, sizeof w), ok;
+    if (wl <= 0)
+        ok = -1;
     else
-        memcpy(hash + 32 - hl, h, hl);
-    if (cr_ecdsa_sig_from_der(der, dl, raw)) return 0;
-    return cr_p256_verify(w, 65, hash, raw) == SEAM_OK ? 1 : 0;
+        ok = 2 * ol <= sizeof raw && !cr_ecdsa_der_to_raw(der, dl, raw, 2 * ol) &&
+             cr_ec_verify(g, w, (size_t)wl, h, hl, raw, 2 * ol) == SEAM_OK;
+    sec_ec_group_put(g, owned);
+    return ok;
+}
+
+/* RSA signature of a hash; returns its length, -3 bad key, -1 failure. */
+static int rsa_sign(jv_vm *vm, const sec_key *k, int md, int pad, const uint8_t *h, size_t hl,
+                    uint8_t *sig, size_t cap)
+{
+    cr_rsa_key *key;
+    if (sec_rsa_key(vm, k, &key)) return -3;
+    size_t sl = 0;
+    seam_err e = cr_rsa_sign(key, pad == PAD_PSS ? CR_RSA_SIG_PSS : CR_RSA_SIG_PKCS1, md_alg(md), h,
+                             hl, sig, cap, &sl);
+    cr_rsa_free(key);
+    return e ? -1 : (int)sl;
+}
+
+/* Signs a hash with an ECDSA or RSA key. */
+static int pk_sign(jv_vm *vm, const sec_key *k, int op, int32_t algs, const uint8_t *h, size_t hl,
+                   uint8_t *sig)
+{
+    if (op == OP_ECDSA) return ecdsa_sign(vm, k, h, hl, sig, SIG_MAX);
+    return rsa_sign(vm, k, (int8_t)(algs >> 16), (int8_t)algs, h, hl, sig, SIG_MAX);
 }
 
 /* Common part of sign / verify: checks state and key, accumulates the last input. */
 static int sig_begin(jv_vm *vm, jv_ref obj, uint8_t mode, jv_ref in, int32_t off, int32_t len,
-                     sec_st **sp, sec_key *k, int *op, int *md)
+                     sec_st **sp, sec_key *k, int *op, int32_t *algs)
 {
     sec_st *s = sec_state(vm, obj, 0);
     if (!s || !s->inited || s->mode != mode) return sec_throw(vm, CE_INVALID_INIT);
-    int32_t algs = sig_algs(vm, obj);
-    *op = sig_op(algs);
-    *md = (int8_t)(algs >> 16);
+    *algs = sig_algs(vm, obj);
+    *op = sig_op(*algs);
     if (key_for(vm, s->key, *op, mode, k)) return -1;
     if (in && acc_add(vm, obj, in, off, len)) return -1;
     *sp = sec_state(vm, obj, 0);
+    if (*sp) (*sp)->pad = (uint8_t)*algs;
     return 0;
+}
+
+static int sig_fail(jv_vm *vm, int n)
+{
+    if (n == -3) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    return sec_throw(vm, CE_ILLEGAL_USE);
 }
 
 SEC_NATIVE(n_sig_sign)
@@ -475,22 +600,27 @@ SEC_NATIVE(n_sig_sign)
     jv_ref obj = (jv_ref)a[0];
     sec_st *s;
     sec_key k;
-    int op, md;
+    int op;
+    int32_t algs;
     jv_obj o;
-    if (sec_range(vm, (jv_ref)a[4], (int16_t)a[5], 0, &o)) return -1;
-    if (sig_begin(vm, obj, 1, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &s, &k, &op, &md))
+    if (sec_range(vm, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &o) ||
+        sec_range(vm, (jv_ref)a[4], (int16_t)a[5], 0, &o))
         return -1;
-    uint8_t h[64], sig[72];
-    int n = mac_or_hash(vm, s, op, md, &k, h), sl = n;
+    if (sig_begin(vm, obj, 1, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &s, &k, &op, &algs))
+        return -1;
+    uint8_t h[64], sig[SIG_MAX];
+    int n = mac_or_hash(vm, s, op, (int8_t)(algs >> 16), &k, h), sl = n;
     acc_reset(s);
-    if (n >= 0 && op == OP_ECDSA) sl = ecdsa_sign(vm, &k, h, (size_t)n, sig);
-    else if (n >= 0) memcpy(sig, h, (size_t)n);
+    if (n >= 0 && (op == OP_ECDSA || op == OP_RSA))
+        sl = pk_sign(vm, &k, op, algs, h, (size_t)n, sig);
+    else if (n >= 0)
+        memcpy(sig, h, (size_t)n);
     seam_wipe(h, sizeof h);
-    if (n == -2 || sl == -2) return sec_throw(vm, CE_ILLEGAL_USE);
-    if (sl == -3) return sec_throw(vm, CE_ILLEGAL_VALUE);
-    if (n < 0 || sl < 0) return sec_throw(vm, CE_ILLEGAL_USE);
+    if (n < 0 || sl < 0) return sig_fail(vm, n < 0 ? n : sl);
     *ret = sl;
-    return out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], sig, (size_t)sl);
+    int rc = out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], sig, (size_t)sl);
+    seam_wipe(sig, sizeof sig);
+    return rc;
 }
 
 SEC_NATIVE(n_sig_sign_hash)
@@ -499,23 +629,24 @@ SEC_NATIVE(n_sig_sign_hash)
     jv_ref obj = (jv_ref)a[0];
     sec_st *s;
     sec_key k;
-    int op, md;
+    int op;
+    int32_t algs;
     jv_obj hin, o;
     int32_t hoff = (int16_t)a[2], hlen = (int16_t)a[3];
     if (sec_range(vm, (jv_ref)a[1], hoff, hlen, &hin) ||
         sec_range(vm, (jv_ref)a[4], (int16_t)a[5], 0, &o))
         return -1;
-    if (sig_begin(vm, obj, 1, 0, 0, 0, &s, &k, &op, &md)) return -1;
-    if (op != OP_ECDSA) return sec_throw(vm, CE_ILLEGAL_USE);
+    if (sig_begin(vm, obj, 1, 0, 0, 0, &s, &k, &op, &algs)) return -1;
+    int md = (int8_t)(algs >> 16);
+    if (op != OP_ECDSA && op != OP_RSA) return sec_throw(vm, CE_ILLEGAL_USE);
     if ((md != MD_NULL && hlen != md_len(md)) || hlen < 1 || hlen > 64)
         return sec_throw(vm, CE_ILLEGAL_VALUE);
-    uint8_t h[64], sig[72];
+    uint8_t h[64], sig[SIG_MAX];
     if (jv_decode(vm, (jv_ref)a[1], &hin)) return jv_throw(vm, JV_EX_NPE, 0);
     memcpy(h, jv_bytes(&hin) + hoff, (size_t)hlen);
     acc_reset(s);
-    int sl = ecdsa_sign(vm, &k, h, (size_t)hlen, sig);
-    if (sl == -3) return sec_throw(vm, CE_ILLEGAL_VALUE);
-    if (sl < 0) return sec_throw(vm, CE_ILLEGAL_USE);
+    int sl = pk_sign(vm, &k, op, algs, h, (size_t)hlen, sig);
+    if (sl < 0) return sig_fail(vm, sl);
     *ret = sl;
     return out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], sig, (size_t)sl);
 }
@@ -526,17 +657,20 @@ SEC_NATIVE(n_sig_verify)
     jv_ref obj = (jv_ref)a[0];
     sec_st *s;
     sec_key k;
-    int op, md;
+    int op;
+    int32_t algs;
     jv_obj so;
     int32_t soff = (int16_t)a[5], slen = (int16_t)a[6];
-    if (sec_range(vm, (jv_ref)a[4], soff, slen, &so)) return -1;
-    if (sig_begin(vm, obj, 2, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &s, &k, &op, &md))
+    if (sec_range(vm, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &so) ||
+        sec_range(vm, (jv_ref)a[4], soff, slen, &so))
         return -1;
-    uint8_t h[64], sig[128];
+    if (sig_begin(vm, obj, 2, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &s, &k, &op, &algs))
+        return -1;
+    int md = (int8_t)(algs >> 16);
+    uint8_t h[64], sig[SIG_MAX];
     int n = mac_or_hash(vm, s, op, md, &k, h);
     acc_reset(s);
-    if (n == -2) return sec_throw(vm, CE_ILLEGAL_USE);
-    if (n < 0) return sec_throw(vm, CE_ILLEGAL_USE);
+    if (n < 0) return sig_fail(vm, n);
     if (jv_decode(vm, (jv_ref)a[4], &so)) return jv_throw(vm, JV_EX_NPE, 0);
     size_t cl = (size_t)slen < sizeof sig ? (size_t)slen : sizeof sig;
     memcpy(sig, jv_bytes(&so) + soff, cl);
@@ -545,6 +679,13 @@ SEC_NATIVE(n_sig_verify)
         ok = ecdsa_verify(vm, &k, h, (size_t)n, sig, cl);
         if (ok == -3) return sec_throw(vm, CE_ILLEGAL_VALUE);
         if (ok < 0) return sec_throw(vm, CE_UNINITIALIZED_KEY);
+    } else if (op == OP_RSA) {
+        cr_rsa_key *key;
+        if (sec_rsa_key(vm, &k, &key)) return sec_throw(vm, CE_ILLEGAL_VALUE);
+        ok = (size_t)slen == cr_rsa_len(key) &&
+             cr_rsa_verify(key, (int8_t)algs == PAD_PSS ? CR_RSA_SIG_PSS : CR_RSA_SIG_PKCS1,
+                           md_alg(md), h, (size_t)n, sig, cl) == SEAM_OK;
+        cr_rsa_free(key);
     } else {
         ok = slen == n && seam_ct_equal(h, sig, (size_t)n);
     }
@@ -558,11 +699,23 @@ SEC_NATIVE(n_sig_verify)
 enum { KA_DH = 1, KA_DHC = 2, KA_DH_PLAIN = 3, KA_DHC_PLAIN = 4, KA_DH_PLAIN_XY = 6 };
 #define KA_CLS "javacard/security/KeyAgreementImpl"
 
+static cr_ecdh_kind ka_kind(int alg)
+{
+    switch (alg) {
+    case KA_DH: return CR_ECDH_SHA1;
+    case KA_DHC: return CR_ECDH_COFACTOR_SHA1;
+    case KA_DH_PLAIN: return CR_ECDH_PLAIN;
+    case KA_DHC_PLAIN: return CR_ECDH_COFACTOR_PLAIN;
+    case KA_DH_PLAIN_XY: return CR_ECDH_PLAIN_XY;
+    default: return (cr_ecdh_kind)0;
+    }
+}
+
 SEC_NATIVE(n_ka_check)
 {
     (void)m;
     int alg = (int8_t)a[0];
-    if (alg != KA_DH_PLAIN && alg != KA_DHC_PLAIN) return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
+    if (!ka_kind(alg)) return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
     *ret = alg;
     return 0;
 }
@@ -595,50 +748,124 @@ SEC_NATIVE(n_ka_secret)
     sec_key k;
     if (sec_key_get(vm, s->key, &k)) return -1;
     if (!sec_key_ready(vm, &k)) return sec_throw(vm, CE_UNINITIALIZED_KEY);
-    sec_curve c;
-    if (sec_ec_curve(vm, &k, &c)) return sec_throw(vm, CE_ILLEGAL_VALUE);
-    if (plen != 65) return sec_throw(vm, CE_ILLEGAL_VALUE);
-    uint8_t peer[65], d[32] = {0}, sec[32];
-    memcpy(peer, jv_bytes(&pin) + poff, 65);
-    int dl = sec_key_comp(vm, &k, EC_WS, d, 32);
-    if (dl > 0 && dl < 32) {
-        memmove(d + 32 - dl, d, (size_t)dl);
-        memset(d, 0, (size_t)(32 - dl));
-    }
-    seam_err e = dl > 0 ? cr_p256_ecdh(d, peer, 65, sec) : SEAM_E_CRYPTO;
+    cr_ecdh_kind kind = ka_kind(obj_byte_field(vm, obj, KA_CLS, "alg"));
+    if (!kind || plen < 1 || plen > CR_EC_MAX_POINT) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    cr_ec_group *g;
+    bool owned;
+    if (sec_ec_group(vm, &k, &g, &owned)) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    uint8_t peer[CR_EC_MAX_POINT], d[CR_EC_MAX_FIELD + 2], sec[CR_EC_MAX_POINT];
+    memcpy(peer, jv_bytes(&pin) + poff, (size_t)plen);
+    int dl = sec_key_comp(vm, &k, EC_WS, d, sizeof d);
+    size_t sl = 0;
+    seam_err e = dl > 0 ? cr_ecdh(g, kind, d, (size_t)dl, peer, (size_t)plen, sec, sizeof sec, &sl)
+                        : SEAM_E_ARG;
+    sec_ec_group_put(g, owned);
     seam_wipe(d, sizeof d);
-    if (e) {
-        seam_wipe(sec, sizeof sec);
-        return sec_throw(vm, CE_ILLEGAL_VALUE);
-    }
-    int rc = out_bytes(vm, (jv_ref)a[4], soff, sec, 32);
+    int rc;
+    if (e)
+        rc = sec_throw(vm, CE_ILLEGAL_VALUE);
+    else
+        rc = out_bytes(vm, (jv_ref)a[4], soff, sec, sl);
     seam_wipe(sec, sizeof sec);
-    *ret = 32;
+    *ret = (int32_t)sl;
     return rc;
 }
 
-/* ---- Checksum (pending the CRC functions of src/crypto) ---- */
+/* ---- Checksum: ISO 3309 CRC-16 and CRC-32 ----
+ * The API gives both algorithms a default initial checksum value of 0 and calls them
+ * compliant with the ISO/IEC 13239 frame check sequences (CRC-16/X.25: register preset to
+ * 0xFFFF, result complemented; CRC-32: preset 0xFFFFFFFF, complemented). Both hold when the
+ * "checksum value" is the complemented register, as zlib's crc32() does: the register starts
+ * at value ^ 0xFF..FF, and the result is register ^ 0xFF..FF. So the default 0 gives the FCS
+ * (check values 0x906E and 0xCBF43926 for "123456789"), and init() with the checksum of a
+ * prefix continues that checksum over more data. The value is written big-endian (2 or 4
+ * bytes); init() takes it big-endian, 2 bytes for CRC-16 and 4 for CRC-32 (else
+ * ILLEGAL_VALUE). The running value is RAM state: a card reset clears it to the default. */
+
+enum { CK_CRC16 = 1, CK_CRC32 = 2 };
+#define CK_CLS "javacard/security/ChecksumImpl"
 
 SEC_NATIVE(n_ck_check)
 {
-    (void)m, (void)a, (void)ret;
-    return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
+    (void)m;
+    int alg = (int8_t)a[0];
+    if (alg != CK_CRC16 && alg != CK_CRC32) return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
+    *ret = alg;
+    return 0;
+}
+
+static uint32_t ck_get(const uint8_t *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static void ck_put(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)(v >> 24), b[1] = (uint8_t)(v >> 16), b[2] = (uint8_t)(v >> 8),
+    b[3] = (uint8_t)v;
 }
 
 SEC_NATIVE(n_ck_init)
 {
-    (void)m, (void)a, (void)ret;
-    return sec_throw(vm, CE_ILLEGAL_USE);
+    (void)m, (void)ret;
+    jv_ref obj = (jv_ref)a[0];
+    jv_obj o;
+    int32_t off = (int16_t)a[2], len = (int16_t)a[3];
+    if (sec_range(vm, (jv_ref)a[1], off, len, &o)) return -1;
+    int alg = obj_byte_field(vm, obj, CK_CLS, "alg");
+    if (len != (alg == CK_CRC16 ? 2 : 4)) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    const uint8_t *b = jv_bytes(&o) + off;
+    uint32_t v = alg == CK_CRC16 ? (uint32_t)(b[0] << 8 | b[1]) : ck_get(b);
+    sec_st *s = sec_state(vm, obj, 0);
+    if (!s) return jv_throw(vm, JV_EX_SYSTEM, 5);
+    ck_put(s->iv0, v);
+    ck_put(s->iv, v);
+    s->inited = 1;
+    return 0;
 }
 
-SEC_NATIVE(n_ck_final)
+/* Runs the checksum over len bytes of arr at off. */
+static int ck_run(jv_vm *vm, jv_ref obj, jv_ref arr, int32_t off, int32_t len, uint32_t *out)
 {
-    (void)m, (void)a, (void)ret;
-    return sec_throw(vm, CE_ILLEGAL_USE);
+    jv_obj o;
+    if (sec_range(vm, arr, off, len, &o)) return -1;
+    sec_st *s = sec_state(vm, obj, 0);
+    if (!s) return jv_throw(vm, JV_EX_SYSTEM, 5);
+    int alg = obj_byte_field(vm, obj, CK_CLS, "alg");
+    uint32_t v = ck_get(s->iv);
+    const uint8_t *p = jv_bytes(&o) + off;
+    if (alg == CK_CRC16)
+        v = (uint16_t)(cr_crc16_update((uint16_t)(v ^ 0xFFFF), p, (size_t)len) ^ 0xFFFF);
+    else
+        v = cr_crc32_update(v ^ 0xFFFFFFFFu, p, (size_t)len) ^ 0xFFFFFFFFu;
+    ck_put(s->iv, v);
+    *out = v;
+    return 0;
 }
 
 SEC_NATIVE(n_ck_update)
 {
-    (void)m, (void)a, (void)ret;
-    return sec_throw(vm, CE_ILLEGAL_USE);
+    (void)m, (void)ret;
+    uint32_t v;
+    return ck_run(vm, (jv_ref)a[0], (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &v);
+}
+
+SEC_NATIVE(n_ck_final)
+{
+    (void)m;
+    jv_ref obj = (jv_ref)a[0];
+    int alg = obj_byte_field(vm, obj, CK_CLS, "alg");
+    int n = alg == CK_CRC16 ? 2 : 4;
+    jv_obj o;
+    if (sec_range(vm, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &o) ||
+        sec_range(vm, (jv_ref)a[4], (int16_t)a[5], n, &o))
+        return -1;
+    uint32_t v;
+    if (ck_run(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &v)) return -1;
+    sec_st *s = sec_state(vm, obj, 0);
+    if (s) memcpy(s->iv, s->iv0, 4);
+    uint8_t b[4];
+    ck_put(b, v);
+    *ret = n;
+    return out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], alg == CK_CRC16 ? b + 2 : b, (size_t)n);
 }
