@@ -11,218 +11,38 @@
 #include <stdbool.h>
 
 #include "check.h"
+#include "jcrig.h"
 #include "se/jcvm/jcvm.h"
 #include "se/jcvm/jv_int.h"
 #include "seam/se.h"
-
-static char *build_dir(void)
-{
-    const char *b = getenv("SEAM_BUILD");
-    return (char *)(b ? b : "build");
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static uint8_t *read_jcl(const char *rel, size_t *len)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", build_dir(), rel);
-    uint8_t *b = read_file(path, len);
-    if (!b) fprintf(stderr, "  cannot read %s\n", path);
-    return b;
-}
-
-typedef struct {
-    store_medium *m;
-    se *s;
-    uint32_t max_steps;
-    size_t capacity;
-} card;
-
-static bool card_open(card *c)
-{
-    char msg[256];
-    se_config cfg = {.medium = c->m, .quiet = true, .max_steps = c->max_steps,
-                     .capacity = c->capacity};
-    seam_err e = se_open(&c->s, &cfg, msg, sizeof msg);
-    if (e) fprintf(stderr, "  se_open: %s: %s\n", seam_strerror(e), msg);
-    return e == SEAM_OK;
-}
-
-static bool card_new(card *c)
-{
-    if (!c->m && store_medium_memory(&c->m)) return false;
-    return card_open(c);
-}
-
-static void card_cycle(card *c)
-{
-    se_close(c->s);
-    c->s = NULL;
-    card_open(c);
-}
-
-static void card_free(card *c)
-{
-    if (c->s) se_close(c->s);
-    if (c->m) store_medium_free(c->m);
-    memset(c, 0, sizeof *c);
-}
-
-/* LOAD as GP does it: the load file's registry entry and the package in one transaction. */
-static uint16_t load_pkg(se *s, const uint8_t *jcl, size_t len, const uint8_t *aid, size_t aid_len,
-                         store_id *elf)
-{
-    store *st = se_store(s);
-    se_reg_rec rec;
-    memset(&rec, 0, sizeof rec);
-    rec.kind = REG_KIND_LOAD_FILE;
-    rec.life_cycle = GP_ELF_LOADED;
-    rec.aid_len = (uint8_t)aid_len;
-    memcpy(rec.aid, aid, aid_len);
-    if (store_tx_begin(st)) return 0x6F01;
-    store_id id = 0, pkg = 0;
-    if (store_alloc(st, 0, SE_OBJ_REGISTRY, sizeof rec, &id) || store_write(st, id, 0, &rec,
-                                                                             sizeof rec)) {
-        store_tx_abort(st);
-        return 0x6F02;
-    }
-    char msg[256] = "";
-    uint16_t sw = jcvm_load(s, jcl, len, &pkg, msg, sizeof msg);
-    if (sw == SW_NO_ERROR) {
-        uint8_t be[4];
-        seam_put_be32(be, pkg);
-        store_write(st, id, offsetof(se_reg_rec, obj_id), be, 4);
-        store_tx_commit(st);
-        reg_index_add(s, id);
-        if (elf) *elf = id;
-    } else {
-        fprintf(stderr, "  load: %04X %s\n", sw, msg);
-        store_tx_abort(st);
-    }
-    return sw;
-}
-
-static uint16_t install_app(se *s, store_id elf, uint8_t module, const uint8_t *aid, size_t aid_len,
-                            const uint8_t *params, size_t plen)
-{
-    store *st = se_store(s);
-    const se_reg_rec *e = reg_get(s, elf);
-    if (!e) return 0x6F03;
-    store_id pkg = seam_be32(e->obj_id);
-    se_reg_rec rec;
-    memset(&rec, 0, sizeof rec);
-    rec.kind = REG_KIND_APP;
-    rec.life_cycle = GP_APP_SELECTABLE;
-    rec.aid_len = (uint8_t)aid_len;
-    memcpy(rec.aid, aid, aid_len);
-    seam_put_be32(rec.elf_id, elf);
-    rec.module = module;
-    if (store_tx_begin(st)) return 0x6F01;
-    store_id id = 0;
-    if (store_alloc(st, 0, SE_OBJ_REGISTRY, sizeof rec, &id) || store_write(st, id, 0, &rec,
-                                                                             sizeof rec)) {
-        store_tx_abort(st);
-        return 0x6F02;
-    }
-    char msg[256] = "";
-    static const uint8_t priv[1] = {0};
-    uint16_t sw = jcvm_install(s, pkg, module, id, aid, aid_len, priv, 1, params, plen, msg,
-                               sizeof msg);
-    if (sw == SW_NO_ERROR) {
-        store_tx_commit(st);
-        reg_index_add(s, id);
-    } else {
-        fprintf(stderr, "  install: %04X %s\n", sw, msg);
-        store_tx_abort(st);
-    }
-    return sw;
-}
-
-static uint8_t resp[APDU_MAX_RESPONSE];
-static size_t resp_len;
-
-/* Sends a command; returns the SW; response data in resp[0..resp_len). */
-static uint16_t xmit(se *s, uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
-                     size_t lc, bool le)
-{
-    uint8_t cmd[300];
-    size_t n = 0;
-    cmd[n++] = cla;
-    cmd[n++] = ins;
-    cmd[n++] = p1;
-    cmd[n++] = p2;
-    if (lc) {
-        cmd[n++] = (uint8_t)lc;
-        memcpy(cmd + n, data, lc);
-        n += lc;
-    }
-    if (le) cmd[n++] = 0;
-    size_t rl = 0;
-    seam_err e = se_transmit(s, cmd, n, resp, sizeof resp, &rl);
-    if (e || rl < 2) return 0;
-    resp_len = rl - 2;
-    uint16_t sw = (uint16_t)((resp[rl - 2] << 8) | resp[rl - 1]);
-    if ((sw >> 8) == 0x61) { /* fetch the rest */
-        uint8_t gr[5] = {cla & 0x03, 0xC0, 0, 0, (uint8_t)sw};
-        size_t keep = resp_len;
-        uint8_t tmp[APDU_MAX_RESPONSE];
-        if (se_transmit(s, gr, 5, tmp, sizeof tmp, &rl) || rl < 2) return 0;
-        memcpy(resp + keep, tmp, rl - 2);
-        resp_len = keep + rl - 2;
-        sw = (uint16_t)((tmp[rl - 2] << 8) | tmp[rl - 1]);
-    }
-    return sw;
-}
-
-static uint16_t select_aid(se *s, uint8_t ch, const uint8_t *aid, size_t len)
-{
-    return xmit(s, ch, 0xA4, 0x04, 0x00, aid, len, true);
-}
-
 
 static const uint8_t sec_pkg[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA};
 static const uint8_t sec_app[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA, 0x01};
 static const uint8_t secx_pkg[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x02, 0xAA};
 static const uint8_t secx_app[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x02, 0xAA, 0x01};
 
-static bool sec_card(card *c)
+static bool sec_card(jc_card *c)
 {
     size_t len;
-    uint8_t *jcl = read_jcl("tests/jcsec/sec.jcl", &len);
-    if (!jcl || !card_new(c)) {
+    uint8_t *jcl = jc_read_jcl("tests/jcsec/sec.jcl", &len);
+    if (!jcl || !jc_card_new(c)) {
         free(jcl);
         return false;
     }
     store_id elf = 0;
-    bool ok = load_pkg(c->s, jcl, len, sec_pkg, sizeof sec_pkg, &elf) == 0x9000 &&
-              install_app(c->s, elf, 0, sec_app, sizeof sec_app, NULL, 0) == 0x9000 &&
-              select_aid(c->s, 0, sec_app, sizeof sec_app) == 0x9000;
+    bool ok = jc_load_pkg(c->s, jcl, len, sec_pkg, sizeof sec_pkg, &elf) == 0x9000 &&
+              jc_install_app(c->s, elf, 0, sec_app, sizeof sec_app, NULL, 0) == 0x9000 &&
+              jc_select(c->s, 0, sec_app, sizeof sec_app) == 0x9000;
     free(jcl);
     return ok;
 }
 
 /* Sends INS with hex data; returns the SW. */
-static uint16_t cmd(card *c, uint8_t ins, uint8_t p1, uint8_t p2, const char *hex)
+static uint16_t cmd(jc_card *c, uint8_t ins, uint8_t p1, uint8_t p2, const char *hex)
 {
     size_t n = 0;
     uint8_t *d = hex && *hex ? check_hex(hex, &n) : NULL;
-    uint16_t sw = xmit(c->s, 0x80, ins, p1, p2, d, n, true);
+    uint16_t sw = jc_xmit(c->s, 0x80, ins, p1, p2, d, n, true);
     free(d);
     return sw;
 }
@@ -231,10 +51,10 @@ static bool resp_is(const char *hex)
 {
     size_t n;
     uint8_t *e = check_hex(hex, &n);
-    bool ok = n == resp_len && !memcmp(e, resp, n);
+    bool ok = n == jc_resp_len && !memcmp(e, jc_resp, n);
     if (!ok) {
         fprintf(stderr, "  expected %s\n  got      ", hex);
-        for (size_t i = 0; i < resp_len; i++) fprintf(stderr, "%02x", resp[i]);
+        for (size_t i = 0; i < jc_resp_len; i++) fprintf(stderr, "%02x", jc_resp[i]);
         fprintf(stderr, "\n");
     }
     free(e);
@@ -243,7 +63,7 @@ static bool resp_is(const char *hex)
 
 static void test_sha(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     /* FIPS 180-2 Appendix B.1 ("abc"), B.2 (two-block message), and SHA-256 of "" */
     CHECK_EQ(cmd(&c, 0x10, 0, 0, "616263"), 0x9000);
@@ -271,12 +91,12 @@ static void test_sha(void)
     CHECK_EQ(cmd(&c, 0x11, 2, 0, ""), 0x6B03);
     CHECK_EQ(cmd(&c, 0x11, 3, 0, ""), 0x6B03);
     CHECK_EQ(cmd(&c, 0x11, 4, 0, ""), 0x9000);
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static void test_aes(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     /* FIPS-197 Appendix C.1 (AES-128) */
     CHECK_EQ(cmd(&c, 0x20, 0, 0, "000102030405060708090a0b0c0d0e0f"), 0x9000);
@@ -307,9 +127,9 @@ static void test_aes(void)
     CHECK(resp_is(pt));
     /* ISO 9797-1 M2 padding: 5 bytes -> one block, and back (round trip) */
     CHECK_EQ(cmd(&c, 0x21, 2, 0, "000102030405060708090a0b0c0d0e0f0102030405"), 0x9000);
-    CHECK_EQ(resp_len, 16);
+    CHECK_EQ(jc_resp_len, 16);
     uint8_t once[16];
-    memcpy(once, resp, 16);
+    memcpy(once, jc_resp, 16);
     char hx[80] = "000102030405060708090a0b0c0d0e0f";
     for (int i = 0; i < 16; i++) snprintf(hx + 32 + 2 * i, 3, "%02x", once[i]);
     CHECK_EQ(cmd(&c, 0x22, 2, 0, hx), 0x9000);
@@ -322,7 +142,7 @@ static void test_aes(void)
     /* AES-MAC without padding = last CBC block with a zero IV: SP 800-38A F.2.1 block 1 */
     CHECK_EQ(cmd(&c, 0x24, 0, 0, "6bc1bee22e409f96e93d7e117393172a"), 0x9000);
     CHECK(resp_is("3ad77bb40d7a3660a89ecaf32466ef97"));
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static const char *rfc6979_s =
@@ -333,7 +153,7 @@ static const char *rfc6979_w =
 
 static void test_ecdsa(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     /* RFC 6979 A.2.5: P-256 key, SHA-256, message "sample": r, s as DER */
     CHECK_EQ(cmd(&c, 0x34, 0, 0, rfc6979_s), 0x9000);
@@ -348,12 +168,12 @@ static void test_ecdsa(void)
     snprintf(buf, sizeof buf, "48%s73616d706c66", der); /* another message */
     CHECK_EQ(cmd(&c, 0x32, 0, 0, buf), 0x9000);
     CHECK(resp_is("00"));
-    /* the card signs "sample"; its signature verifies */
+    /* the jc_card signs "sample"; its signature verifies */
     CHECK_EQ(cmd(&c, 0x31, 0, 0, "73616d706c65"), 0x9000);
-    REQUIRE(resp_len >= 8 && resp_len <= 72);
-    size_t sl = resp_len;
+    REQUIRE(jc_resp_len >= 8 && jc_resp_len <= 72);
+    size_t sl = jc_resp_len;
     int k = snprintf(buf, sizeof buf, "%02zx", sl);
-    for (size_t i = 0; i < sl; i++) k += snprintf(buf + k, sizeof buf - (size_t)k, "%02x", resp[i]);
+    for (size_t i = 0; i < sl; i++) k += snprintf(buf + k, sizeof buf - (size_t)k, "%02x", jc_resp[i]);
     snprintf(buf + k, sizeof buf - (size_t)k, "73616d706c65");
     CHECK_EQ(cmd(&c, 0x32, 0, 0, buf), 0x9000);
     CHECK(resp_is("01"));
@@ -361,24 +181,24 @@ static void test_ecdsa(void)
     CHECK_EQ(cmd(&c, 0x36, 0, 0,
                  "af2bdbe1aa9b6ec1e2ade1d694f41fc71a831d0268e9891562113d8a62add1bf"),
              0x9000);
-    CHECK(resp_len >= 8 && resp_len <= 72);
+    CHECK(jc_resp_len >= 8 && jc_resp_len <= 72);
     /* generated key pair: sign and verify */
     CHECK_EQ(cmd(&c, 0x30, 0, 0, ""), 0x9000);
-    CHECK_EQ(resp_len, 65);
-    CHECK_EQ(resp[0], 0x04);
+    CHECK_EQ(jc_resp_len, 65);
+    CHECK_EQ(jc_resp[0], 0x04);
     CHECK_EQ(cmd(&c, 0x31, 0, 0, "0102030405"), 0x9000);
-    sl = resp_len;
+    sl = jc_resp_len;
     k = snprintf(buf, sizeof buf, "%02zx", sl);
-    for (size_t i = 0; i < sl; i++) k += snprintf(buf + k, sizeof buf - (size_t)k, "%02x", resp[i]);
+    for (size_t i = 0; i < sl; i++) k += snprintf(buf + k, sizeof buf - (size_t)k, "%02x", jc_resp[i]);
     snprintf(buf + k, sizeof buf - (size_t)k, "0102030405");
     CHECK_EQ(cmd(&c, 0x32, 0, 0, buf), 0x9000);
     CHECK(resp_is("01"));
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static void test_ecdh(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     /* NIST CAVP KAS ECC CDH primitive test vectors (ecccdhtestvectors.zip), P-256 COUNT = 0 */
     CHECK_EQ(cmd(&c, 0x34, 0, 0,
@@ -394,25 +214,25 @@ static void test_ecdh(void)
                  "04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287"
                  "db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ad"),
              0x6B01);
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static void test_random(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     CHECK_EQ(cmd(&c, 0x40, 0, 32, ""), 0x9000);
-    CHECK_EQ(resp_len, 32);
+    CHECK_EQ(jc_resp_len, 32);
     uint8_t a[32];
-    memcpy(a, resp, 32);
+    memcpy(a, jc_resp, 32);
     CHECK_EQ(cmd(&c, 0x40, 0, 32, ""), 0x9000);
-    CHECK(memcmp(a, resp, 32) != 0);
-    card_free(&c);
+    CHECK(memcmp(a, jc_resp, 32) != 0);
+    jc_card_free(&c);
 }
 
 static void test_negative(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     CHECK_EQ(cmd(&c, 0x20, 0, 0, "000102030405060708090a0b0c0d0e0f"), 0x9000);
     static const struct { uint8_t p1; uint16_t sw; } cases[] = {
@@ -461,56 +281,56 @@ static void test_negative(void)
     CHECK(resp_is("00"));
     CHECK_EQ(cmd(&c, 0x21, 0, 0, "00112233445566778899aabbccddeeff"), 0x6B02);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x6B02);
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static void test_transient_keys(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     /* CLEAR_ON_DESELECT key: wiped when the applet is deselected */
     CHECK_EQ(cmd(&c, 0x20, 2, 0, "000102030405060708090a0b0c0d0e0f"), 0x9000);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x9000);
     CHECK(resp_is("000102030405060708090a0b0c0d0e0f"));
-    CHECK_EQ(select_aid(c.s, 0, sec_app, sizeof sec_app), 0x9000);
+    CHECK_EQ(jc_select(c.s, 0, sec_app, sizeof sec_app), 0x9000);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x6B02);
     /* CLEAR_ON_RESET key: kept across reselection, wiped at reset */
     CHECK_EQ(cmd(&c, 0x20, 1, 0, "000102030405060708090a0b0c0d0e0f"), 0x9000);
-    CHECK_EQ(select_aid(c.s, 0, sec_app, sizeof sec_app), 0x9000);
+    CHECK_EQ(jc_select(c.s, 0, sec_app, sizeof sec_app), 0x9000);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x9000);
     uint8_t atr[64];
     size_t atr_len;
     CHECK_EQ(se_reset(c.s, atr, sizeof atr, &atr_len), SEAM_OK);
-    CHECK_EQ(select_aid(c.s, 0, sec_app, sizeof sec_app), 0x9000);
+    CHECK_EQ(jc_select(c.s, 0, sec_app, sizeof sec_app), 0x9000);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x6B02);
     /* a persistent key survives a power cycle */
     CHECK_EQ(cmd(&c, 0x20, 0, 0, "0f0e0d0c0b0a09080706050403020100"), 0x9000);
-    card_cycle(&c);
+    jc_card_cycle(&c);
     REQUIRE(c.s);
-    CHECK_EQ(select_aid(c.s, 0, sec_app, sizeof sec_app), 0x9000);
+    CHECK_EQ(jc_select(c.s, 0, sec_app, sizeof sec_app), 0x9000);
     CHECK_EQ(cmd(&c, 0x25, 0, 0, ""), 0x9000);
     CHECK(resp_is("0f0e0d0c0b0a09080706050403020100"));
-    card_free(&c);
+    jc_card_free(&c);
 }
 
 static void test_other_context(void)
 {
-    card c = {0};
+    jc_card c = {0};
     REQUIRE(sec_card(&c));
     CHECK_EQ(cmd(&c, 0x20, 0, 0, "000102030405060708090a0b0c0d0e0f"), 0x9000);
     CHECK_EQ(cmd(&c, 0x51, 0, 0, ""), 0x9000);
     size_t len;
-    uint8_t *jcl = read_jcl("tests/jcsec/secx.jcl", &len);
+    uint8_t *jcl = jc_read_jcl("tests/jcsec/secx.jcl", &len);
     REQUIRE(jcl);
     store_id elf = 0;
-    CHECK_EQ(load_pkg(c.s, jcl, len, secx_pkg, sizeof secx_pkg, &elf), 0x9000);
+    CHECK_EQ(jc_load_pkg(c.s, jcl, len, secx_pkg, sizeof secx_pkg, &elf), 0x9000);
     free(jcl);
-    CHECK_EQ(install_app(c.s, elf, 0, secx_app, sizeof secx_app, NULL, 0), 0x9000);
-    CHECK_EQ(select_aid(c.s, 0, secx_app, sizeof secx_app), 0x9000);
-    CHECK_EQ(xmit(c.s, 0x80, 0x01, 0, 0, NULL, 0, true), 0x6B12);
-    CHECK_EQ(xmit(c.s, 0x80, 0x02, 0, 0, NULL, 0, true), 0x6B12);
-    CHECK_EQ(xmit(c.s, 0x80, 0x03, 0, 0, NULL, 0, true), 0x6B12);
-    card_free(&c);
+    CHECK_EQ(jc_install_app(c.s, elf, 0, secx_app, sizeof secx_app, NULL, 0), 0x9000);
+    CHECK_EQ(jc_select(c.s, 0, secx_app, sizeof secx_app), 0x9000);
+    CHECK_EQ(jc_xmit(c.s, 0x80, 0x01, 0, 0, NULL, 0, true), 0x6B12);
+    CHECK_EQ(jc_xmit(c.s, 0x80, 0x02, 0, 0, NULL, 0, true), 0x6B12);
+    CHECK_EQ(jc_xmit(c.s, 0x80, 0x03, 0, 0, NULL, 0, true), 0x6B12);
+    jc_card_free(&c);
 }
 
 int main(void)

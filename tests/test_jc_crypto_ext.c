@@ -13,202 +13,30 @@
 #include <stdbool.h>
 
 #include "check.h"
+#include "jcrig.h"
 #include "se/jcvm/jcvm.h"
 #include "se/jcvm/jv_int.h"
 #include "seam/crypto_ext.h"
 #include "seam/se.h"
 
-static char *build_dir(void)
-{
-    const char *b = getenv("SEAM_BUILD");
-    return (char *)(b ? b : "build");
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static uint8_t *read_jcl(const char *rel, size_t *len)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", build_dir(), rel);
-    uint8_t *b = read_file(path, len);
-    if (!b) fprintf(stderr, "  cannot read %s\n", path);
-    return b;
-}
-
-typedef struct {
-    store_medium *m;
-    se *s;
-    uint32_t max_steps;
-    size_t capacity;
-} card;
-
-static bool card_open(card *c)
-{
-    char msg[256];
-    se_config cfg = {
-        .medium = c->m, .quiet = true, .max_steps = c->max_steps, .capacity = c->capacity};
-    seam_err e = se_open(&c->s, &cfg, msg, sizeof msg);
-    if (e) fprintf(stderr, "  se_open: %s: %s\n", seam_strerror(e), msg);
-    return e == SEAM_OK;
-}
-
-static bool card_new(card *c)
-{
-    if (!c->m && store_medium_memory(&c->m)) return false;
-    return card_open(c);
-}
-
-static void card_free(card *c)
-{
-    if (c->s) se_close(c->s);
-    if (c->m) store_medium_free(c->m);
-    memset(c, 0, sizeof *c);
-}
-
-/* LOAD as GP does it: the load file's registry entry and the package in one transaction. */
-static uint16_t load_pkg(se *s, const uint8_t *jcl, size_t len, const uint8_t *aid, size_t aid_len,
-                         store_id *elf)
-{
-    store *st = se_store(s);
-    se_reg_rec rec;
-    memset(&rec, 0, sizeof rec);
-    rec.kind = REG_KIND_LOAD_FILE;
-    rec.life_cycle = GP_ELF_LOADED;
-    rec.aid_len = (uint8_t)aid_len;
-    memcpy(rec.aid, aid, aid_len);
-    if (store_tx_begin(st)) return 0x6F01;
-    store_id id = 0, pkg = 0;
-    if (store_alloc(st, 0, SE_OBJ_REGISTRY, sizeof rec, &id) ||
-        store_write(st, id, 0, &rec, sizeof rec)) {
-        store_tx_abort(st);
-        return 0x6F02;
-    }
-    char msg[256] = "";
-    uint16_t sw = jcvm_load(s, jcl, len, &pkg, msg, sizeof msg);
-    if (sw == SW_NO_ERROR) {
-        uint8_t be[4];
-        seam_put_be32(be, pkg);
-        store_write(st, id, offsetof(se_reg_rec, obj_id), be, 4);
-        store_tx_commit(st);
-        reg_index_add(s, id);
-        if (elf) *elf = id;
-    } else {
-        fprintf(stderr, "  load: %04X %s\n", sw, msg);
-        store_tx_abort(st);
-    }
-    return sw;
-}
-
-static uint16_t install_app(se *s, store_id elf, uint8_t module, const uint8_t *aid, size_t aid_len,
-                            const uint8_t *params, size_t plen)
-{
-    store *st = se_store(s);
-    const se_reg_rec *e = reg_get(s, elf);
-    if (!e) return 0x6F03;
-    store_id pkg = seam_be32(e->obj_id);
-    se_reg_rec rec;
-    memset(&rec, 0, sizeof rec);
-    rec.kind = REG_KIND_APP;
-    rec.life_cycle = GP_APP_SELECTABLE;
-    rec.aid_len = (uint8_t)aid_len;
-    memcpy(rec.aid, aid, aid_len);
-    seam_put_be32(rec.elf_id, elf);
-    rec.module = module;
-    if (store_tx_begin(st)) return 0x6F01;
-    store_id id = 0;
-    if (store_alloc(st, 0, SE_OBJ_REGISTRY, sizeof rec, &id) ||
-        store_write(st, id, 0, &rec, sizeof rec)) {
-        store_tx_abort(st);
-        return 0x6F02;
-    }
-    char msg[256] = "";
-    static const uint8_t priv[1] = {0};
-    uint16_t sw =
-        jcvm_install(s, pkg, module, id, aid, aid_len, priv, 1, params, plen, msg, sizeof msg);
-    if (sw == SW_NO_ERROR) {
-        store_tx_commit(st);
-        reg_index_add(s, id);
-    } else {
-        fprintf(stderr, "  install: %04X %s\n", sw, msg);
-        store_tx_abort(st);
-    }
-    return sw;
-}
-
-static uint8_t resp[APDU_MAX_RESPONSE];
-static size_t resp_len;
-
-/* Sends a command; returns the SW; response data in resp[0..resp_len). */
-static uint16_t xmit(se *s, uint8_t cla, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
-                     size_t lc, bool le)
-{
-    uint8_t cmd[300];
-    size_t n = 0;
-    cmd[n++] = cla;
-    cmd[n++] = ins;
-    cmd[n++] = p1;
-    cmd[n++] = p2;
-    if (lc) {
-        cmd[n++] = (uint8_t)lc;
-        memcpy(cmd + n, data, lc);
-        n += lc;
-    }
-    if (le) cmd[n++] = 0;
-    size_t rl = 0;
-    seam_err e = se_transmit(s, cmd, n, resp, sizeof resp, &rl);
-    if (e || rl < 2) return 0;
-    resp_len = rl - 2;
-    uint16_t sw = (uint16_t)((resp[rl - 2] << 8) | resp[rl - 1]);
-    if ((sw >> 8) == 0x61) { /* fetch the rest */
-        uint8_t gr[5] = {cla & 0x03, 0xC0, 0, 0, (uint8_t)sw};
-        size_t keep = resp_len;
-        uint8_t tmp[APDU_MAX_RESPONSE];
-        if (se_transmit(s, gr, 5, tmp, sizeof tmp, &rl) || rl < 2) return 0;
-        memcpy(resp + keep, tmp, rl - 2);
-        resp_len = keep + rl - 2;
-        sw = (uint16_t)((tmp[rl - 2] << 8) | tmp[rl - 1]);
-    }
-    return sw;
-}
-
-static uint16_t select_aid(se *s, uint8_t ch, const uint8_t *aid, size_t len)
-{
-    return xmit(s, ch, 0xA4, 0x04, 0x00, aid, len, true);
-}
-
 static const uint8_t sec_pkg[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA};
 static const uint8_t h_app[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA, 0x02};
 
-static card C;
+static jc_card C;
 
 static bool h_card(void)
 {
     size_t len;
     memset(&C, 0, sizeof C);
-    uint8_t *jcl = read_jcl("tests/jcsec/sec.jcl", &len);
-    if (!jcl || !card_new(&C)) {
+    uint8_t *jcl = jc_read_jcl("tests/jcsec/sec.jcl", &len);
+    if (!jcl || !jc_card_new(&C)) {
         free(jcl);
         return false;
     }
     store_id elf = 0;
-    bool ok = load_pkg(C.s, jcl, len, sec_pkg, sizeof sec_pkg, &elf) == 0x9000 &&
-              install_app(C.s, elf, 1, h_app, sizeof h_app, NULL, 0) == 0x9000 &&
-              select_aid(C.s, 0, h_app, sizeof h_app) == 0x9000;
+    bool ok = jc_load_pkg(C.s, jcl, len, sec_pkg, sizeof sec_pkg, &elf) == 0x9000 &&
+              jc_install_app(C.s, elf, 1, h_app, sizeof h_app, NULL, 0) == 0x9000 &&
+              jc_select(C.s, 0, h_app, sizeof h_app) == 0x9000;
     free(jcl);
     return ok;
 }
@@ -246,12 +74,12 @@ static uint16_t h(uint8_t ins, uint8_t p1, uint8_t p2, int n, ...)
         d[2 * i + 1] = (uint8_t)v;
     }
     va_end(ap);
-    return xmit(C.s, 0x80, ins, p1, p2, d, (size_t)(2 * n), true);
+    return jc_xmit(C.s, 0x80, ins, p1, p2, d, (size_t)(2 * n), true);
 }
 
 static int val(void)
 {
-    return resp_len >= 2 ? (resp[0] << 8 | resp[1]) : -1;
+    return jc_resp_len >= 2 ? (jc_resp[0] << 8 | jc_resp[1]) : -1;
 }
 
 static void wr(int off, const uint8_t *b, size_t n)
@@ -259,7 +87,7 @@ static void wr(int off, const uint8_t *b, size_t n)
     for (size_t i = 0; i < n; i += 240) {
         size_t k = n - i < 240 ? n - i : 240;
         int o = off + (int)i;
-        uint16_t sw = xmit(C.s, 0x80, H_WRITE, (uint8_t)(o >> 8), (uint8_t)o, b + i, k, false);
+        uint16_t sw = jc_xmit(C.s, 0x80, H_WRITE, (uint8_t)(o >> 8), (uint8_t)o, b + i, k, false);
         if (sw != 0x9000) fprintf(stderr, "  write at %d: %04X\n", o, sw);
     }
 }
@@ -280,9 +108,9 @@ static void rd(int off, size_t n, uint8_t *out)
         int k = n - i < 256 ? (int)(n - i) : 256;
         int o = off + (int)i;
         uint8_t d[2] = {(uint8_t)(k >> 8), (uint8_t)k};
-        uint16_t sw = xmit(C.s, 0x80, H_READ, (uint8_t)(o >> 8), (uint8_t)o, d, 2, true);
-        if (sw != 0x9000 || resp_len != (size_t)k) fprintf(stderr, "  read at %d: %04X\n", o, sw);
-        memcpy(out + i, resp, (size_t)k);
+        uint16_t sw = jc_xmit(C.s, 0x80, H_READ, (uint8_t)(o >> 8), (uint8_t)o, d, 2, true);
+        if (sw != 0x9000 || jc_resp_len != (size_t)k) fprintf(stderr, "  read at %d: %04X\n", o, sw);
+        memcpy(out + i, jc_resp, (size_t)k);
     }
 }
 
@@ -444,12 +272,12 @@ static void test_rsa_kat(void)
     /* verification of the known signature, and of a corrupted one */
     CHECK_EQ(h(H_INIT, 0, 0, 1, 2), 0x9000);
     CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, ml, 500, 128), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     wrhex(500, "85");
     CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, ml, 500, 128), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 0);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
     CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, ml, 500, 127), 0x9000); /* wrong length: false */
-    CHECK(resp_len == 1 && resp[0] == 0);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
     /* signPreComputedHash (SHA-1 of the message) gives the same signature */
     uint8_t m[200], dg[20];
     size_t mlen = 0;
@@ -469,14 +297,14 @@ static void test_rsa_kat(void)
     CHECK_EQ(h(H_NEW, 1, K_SIG, 1, S_RSA_SHA_PKCS1_PSS), 0x9000);
     CHECK_EQ(h(H_INIT, 1, 0, 1, 2), 0x9000);
     CHECK_EQ(h(H_VERIFY, 1, 0, 4, 0, ml, 500, 128), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     /* the card's PSS signature (random salt) verifies; so does the 3.0.5 four-argument form
      * (SHA-256, SIG_CIPHER_RSA, PAD_PKCS1_PSS) */
     CHECK_EQ(h(H_INIT, 1, 2, 1, 1), 0x9000);
     CHECK_EQ(h(H_FINAL, 1, 0, 3, 0, ml, 500), 0x9000);
     CHECK_EQ(h(H_INIT, 1, 0, 1, 2), 0x9000);
     CHECK_EQ(h(H_VERIFY, 1, 0, 4, 0, ml, 500, 128), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     static const int mds[4] = {7, 4, 5, 6}; /* SHA-224/256/384/512 */
     for (int i = 0; i < 4; i++) {
         CHECK_EQ(h(H_NEW, 2, K_SIG4, 3, mds[i], 3, 8), 0x9000);
@@ -490,16 +318,16 @@ static void test_rsa_kat(void)
         CHECK_EQ(h(H_FINAL, 2, 0, 3, 0, ml, 500), 0x9000);
         CHECK_EQ(h(H_INIT, 2, 0, 1, 2), 0x9000);
         CHECK_EQ(h(H_VERIFY, 2, 0, 4, 0, ml, 500, 128), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         /* the same with PKCS#1 v1.5 padding (ALG_RSA_SHA_224/256/384/512_PKCS1) */
         CHECK_EQ(h(H_NEW, 2, K_SIG, 1, 39 + i), 0x9000);
         CHECK_EQ(h(H_INIT, 2, 2, 1, 1), 0x9000);
         CHECK_EQ(h(H_FINAL, 2, 0, 3, 0, ml, 500), 0x9000);
         CHECK_EQ(h(H_INIT, 2, 0, 1, 2), 0x9000);
         CHECK_EQ(h(H_VERIFY, 2, 0, 4, 0, ml, 500, 128), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     }
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 static void test_rsa_cipher(void)
@@ -567,8 +395,8 @@ static void test_rsa_cipher(void)
     /* the 3.0.5 form: CIPHER_RSA + PAD_PKCS1 */
     CHECK_EQ(h(H_NEW, 3, K_CIPHER3, 2, 7, 7), 0x9000);
     CHECK_EQ(h(H_INFO, 3, 0, 0), 0x9000);
-    CHECK(resp_len == 3 && resp[0] == 0 && resp[1] == 7 && resp[2] == 7);
-    card_free(&C);
+    CHECK(jc_resp_len == 3 && jc_resp[0] == 0 && jc_resp[1] == 7 && jc_resp[2] == 7);
+    jc_card_free(&C);
 }
 
 /* Generates a pair of alg (1 RSA, 2 RSA_CRT) and size; PKCS#1 v1.5 SHA-256 and PSS round trip;
@@ -577,9 +405,9 @@ static void rsa_gen_one(int alg, int bits)
 {
     CHECK_EQ(h(H_PAIR, (uint8_t)alg, 0, 3, bits, 4, 5), 0x9000);
     CHECK_EQ(h(H_KSTATE, 4, 0, 0), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     CHECK_EQ(h(H_KSTATE, 5, 0, 0), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     CHECK_EQ(h(H_GET, 4, 0, 1, 0), 0x9000);
     CHECK_EQ(val(), bits / 8);
     CHECK_EQ(h(H_GET, 4, 1, 1, 0), 0x9000);
@@ -594,7 +422,7 @@ static void rsa_gen_one(int alg, int bits)
         CHECK_EQ(val(), bits / 8);
         CHECK_EQ(h(H_INIT, 0, 4, 1, 2), 0x9000);
         CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, 6, 100, bits / 8), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     }
 }
 
@@ -626,7 +454,7 @@ static void test_rsa_genkeypair(void)
     CHECK_EQ(h(H_FINAL, 1, 0, 3, 100, 128, 300), 0x9000);
     CHECK_EQ(val(), 4);
     CHECK(io_is(300, "cafebabe"));
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* ======================================================================================== */
@@ -649,13 +477,13 @@ static void hmac_case(int alg, const char *key, const char *msg, const char *mac
     CHECK_EQ(h(H_INIT, 0, 3, 1, 2), 0x9000);
     CHECK_EQ(h(H_UPDATE, 0, 0, 3, 0, ml / 2, 0), 0x9000);
     CHECK_EQ(h(H_VERIFY, 0, 0, 4, ml / 2, ml - ml / 2, 1200, tl), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     uint8_t last;
     rd(1200 + tl - 1, 1, &last);
     last ^= 0x01;
     wr(1200 + tl - 1, &last, 1);
     CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, ml, 1200, tl), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 0);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
 }
 
 static void test_hmac(void)
@@ -693,7 +521,7 @@ static void test_hmac(void)
     CHECK_EQ(h(H_INIT, 1, 4, 1, 1), 0x6B01);
     CHECK_EQ(h(H_KEY, 5, 0, 2, T_HMAC, 64), 0x9000);
     CHECK_EQ(h(H_INIT, 1, 5, 1, 1), 0x6B02);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* ======================================================================================== */
@@ -847,11 +675,11 @@ static void test_ecdh_curves(void)
         CHECK_EQ(h(H_FINAL, 0, 0, 3, 0, pl, 1200), 0x6B01);
         if (check_failures != before) fprintf(stderr, "  in %s\n", ecdh_vectors[i].what);
     }
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* RFC 6979 A.2.6 (P-384, SHA-384) and A.2.7 (P-521, SHA-512), message "sample": public key and
- * the deterministic signature (r, s), verified by the card as DER. */
+ * the deterministic signature (r, s), verified by the jc_card as DER. */
 static const struct {
     const char *what;
     cr_ec_curve curve;
@@ -901,9 +729,9 @@ static void test_ecdsa_curves(void)
         CHECK_EQ(h(H_NEW, 0, K_SIG, 1, rfc6979[i].alg), 0x9000);
         CHECK_EQ(h(H_INIT, 0, 0, 1, 2), 0x9000);
         CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, 6, 100, (int)dl), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, 5, 100, (int)dl), 0x9000); /* "sampl" */
-        CHECK(resp_len == 1 && resp[0] == 0);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
     }
     /* key generation, sign and verify on each curve: P-384 and P-521 by default parameters
      * (KeyPair(ALG_EC_FP, 384 / 521)), brainpool by parameters preset in the public key */
@@ -942,7 +770,7 @@ static void test_ecdsa_curves(void)
         CHECK(sl > 8 && sl <= maxl);
         CHECK_EQ(h(H_INIT, 1, 1, 1, 2), 0x9000);
         CHECK_EQ(h(H_VERIFY, 1, 0, 4, 0, 5, 100, sl), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         /* ECDH between the generated key and itself: DH_PLAIN_XY's x = DH_PLAIN */
         CHECK_EQ(h(H_GET, 1, 6, 1, 300), 0x9000);
         CHECK_EQ(h(H_NEW, 2, K_KA, 1, KA_DH_PLAIN), 0x9000);
@@ -966,7 +794,7 @@ static void test_ecdsa_curves(void)
     CHECK_EQ(set_hex(1, 2, "0000000000000000000000000000000000000000000000000000000000000007"),
              0x9000);
     CHECK_EQ(h(H_PAIR, 0, 0, 3, 256, 1, 2), 0x6B01);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* ======================================================================================== */
@@ -1053,12 +881,12 @@ static void test_des(void)
     CHECK(!memcmp(mac, cbc + 8, 8));
     CHECK_EQ(h(H_INIT, 3, 1, 1, 2), 0x9000);
     CHECK_EQ(h(H_VERIFY, 3, 0, 4, 0, 8, 100, 8), 0x9000);
-    CHECK(resp_len == 1 && resp[0] == 1);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
     /* DES keys: 56 bits is no size; a DES cipher with an AES key: ILLEGAL_VALUE */
     CHECK_EQ(h(H_KEY, 3, 0, 2, T_DES, 56), 0x6B03);
     CHECK_EQ(h(H_KEY, 3, 0, 2, T_AES, 128), 0x9000);
     CHECK_EQ(h(H_INIT, 1, 3, 1, 2), 0x6B01);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 static void test_aes_ctr(void)
@@ -1095,7 +923,7 @@ static void test_aes_ctr(void)
     /* an IV of 8 bytes, and no IV at all (zero counter block) */
     CHECK_EQ(h(H_INIT, 0, 0, 3, 2, 0, 8), 0x6B01);
     CHECK_EQ(h(H_INIT, 0, 0, 1, 2), 0x9000);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 #define GCM_KF "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
@@ -1168,14 +996,14 @@ static void test_gcm(void)
         if (pl) CHECK(io_is(500, gcm_vectors[i].pt));
         wrhex(700, gcm_vectors[i].tag);
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, 16, 16), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, 12, 12), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, 8, 12), 0x9000); /* shorter than required */
-        CHECK(resp_len == 1 && resp[0] == 0);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
         wrhex(715, "00");
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, 16, 16), 0x9000); /* a changed tag */
-        CHECK(resp_len == 1 && resp[0] == 0);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
         if (check_failures != before) fprintf(stderr, "  in GCM test case %d\n", gcm_vectors[i].tc);
     }
     /* negative: AAD after message data; retrieveTag before doFinal or on a decryption;
@@ -1192,7 +1020,7 @@ static void test_gcm(void)
     CHECK_EQ(h(H_INIT, 0, 0, 3, 2, 0, 0), 0x6B01);
     CHECK_EQ(h(H_INIT, 0, 0, 6, 2, 0, 12, 0, 0, 3), 0x6B01);
     CHECK_EQ(h(H_INIT, 0, 0, 1, 2), 0x6B01);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* RFC 3610 §8 packet vector #1 (AES-128, 13-byte nonce, 8-byte header = AAD, M = 8) and NIST SP
@@ -1232,10 +1060,10 @@ static void test_ccm(void)
         CHECK(io_is(500, ccm_vectors[i].pt));
         wrhex(700, ccm_vectors[i].tag);
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, tl, tl), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 1);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
         wrhex(700, "ff");
         CHECK_EQ(h(H_TAG, 0, 1, 3, 700, tl, tl), 0x9000);
-        CHECK(resp_len == 1 && resp[0] == 0);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
         /* a message shorter than announced at init: ILLEGAL_USE */
         CHECK_EQ(h(H_INIT, 0, 0, 6, 2, 0, nl, al, pl, tl), 0x9000);
         CHECK_EQ(h(H_UPDATE, 0, 1, 2, 200, al), 0x9000);
@@ -1245,7 +1073,7 @@ static void test_ccm(void)
     /* nonce of 6 bytes, odd tag size: ILLEGAL_VALUE */
     CHECK_EQ(h(H_INIT, 0, 0, 6, 2, 0, 6, 0, 0, 8), 0x6B01);
     CHECK_EQ(h(H_INIT, 0, 0, 6, 2, 0, 13, 0, 0, 7), 0x6B01);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* ======================================================================================== */
@@ -1287,7 +1115,7 @@ static void test_checksum(void)
     CHECK_EQ(h(H_INIT, 1, 0, 2, 200, 2), 0x6B01);
     CHECK_EQ(h(H_NEW, 2, K_CK, 1, 3), 0x6B03);
     CHECK_EQ(h(H_FINAL, 1, 0, 3, 0, 9, 2397), 0x6B10);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 /* ======================================================================================== */
@@ -1368,7 +1196,7 @@ static void test_negative(void)
     /* a cleared key: UNINITIALIZED_KEY at the next operation */
     CHECK_EQ(h(H_KSTATE, 2, 1, 0), 0x9000);
     CHECK_EQ(h(H_FINAL, 0, 0, 3, 0, 10, 500), 0x6B02);
-    card_free(&C);
+    jc_card_free(&C);
 }
 
 int main(void)
