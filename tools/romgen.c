@@ -28,6 +28,7 @@ static const struct {
     ROM_PKG("javacardx/apdu", JCL_AID_JAVACARDX_APDU, 1, 0),
     ROM_PKG("javacard/security", JCL_AID_JAVACARD_SECURITY, 1, 6),
     ROM_PKG("javacardx/crypto", JCL_AID_JAVACARDX_CRYPTO, 1, 6),
+    ROM_PKG("seam/trust", JCL_AID_SEAM_TRUST, 1, 0),
 #undef ROM_PKG
 };
 

@@ -92,5 +92,8 @@
 #define JCL_AID_JAVACARDX_APDU "\xA0\x00\x00\x00\x62\x02\x09"
 #define JCL_AID_JAVACARD_SECURITY "\xA0\x00\x00\x00\x62\x01\x02"
 #define JCL_AID_JAVACARDX_CRYPTO "\xA0\x00\x00\x00\x62\x02\x01"
+/* seam's own ROM package next to the API (a card vendor's proprietary API): seam.trust, the
+ * quorum service for applets (docs/trust.md); "F0" + "seam" + 00 00 */
+#define JCL_AID_SEAM_TRUST "\xF0\x73\x65\x61\x6D\x00\x00"
 
 #endif

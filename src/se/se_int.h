@@ -344,6 +344,13 @@ uint16_t trust_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c,
                           bool authenticated, se_resp *r);
 /* GET DATA DF70: k, n, the floor and every anchor cell (public). */
 uint16_t trust_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r);
+/* An applet's question through seam.trust.QuorumService.attest (src/se/jcapi/trust_natives.c):
+ * is cms (the DF71 value, a ContentInfo) a quorum-signed attest command valid for this card
+ * whose payload (content tag 89) is exactly payload[0..plen)? The checks of a DF71 command;
+ * a command of another operation, without tag 89 or with another payload is 6982. On 9000
+ * the originator's counter has been consumed in one write outside any open transaction
+ * (store_write_nontx). Otherwise the SW the ISD would answer, and the store is unchanged. */
+uint16_t trust_attest(se *s, const uint8_t *cms, size_t len, const uint8_t *payload, size_t plen);
 /* END trust anchor functions. */
 
 /* ---- SCP11 on the security domain (src/se/gp/scp11_sd.c) ---- */

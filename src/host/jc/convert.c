@@ -52,6 +52,7 @@ static const struct {
     API_PKG("javacardx/apdu", JCL_AID_JAVACARDX_APDU, 1, 0),
     API_PKG("javacard/security", JCL_AID_JAVACARD_SECURITY, 1, 6),
     API_PKG("javacardx/crypto", JCL_AID_JAVACARDX_CRYPTO, 1, 6),
+    API_PKG("seam/trust", JCL_AID_SEAM_TRUST, 1, 0),
 #undef API_PKG
 };
 

@@ -21,7 +21,9 @@
  * Invariants:
  *  - one store object (SE_OBJ_TRUST, owned by the ISD) holds the cells, k, the replay floor and
  *    the originator table; every change to it happens in ONE store transaction, after the whole
- *    command has been checked, so a refused command or a power cut leaves it as it was;
+ *    command has been checked, so a refused command or a power cut leaves it as it was (an
+ *    applet's attest, trust_attest: in ONE non-transactional write instead, so that it is
+ *    durable at once even inside the applet's JCSystem transaction and never undone by it);
  *  - a command counts only when EVERY SignerInfo verifies and chains (x509_chain_check) to an
  *    active anchor; signers chaining to the same anchor count once; anything else refuses the
  *    whole command (a signature from a revoked or replaced root poisons a command rather than
@@ -278,6 +280,8 @@ typedef struct {
     uint8_t old_kvn;
     const uint8_t *key_data;
     size_t key_data_len;
+    const uint8_t *payload; /* attest: tag 89, NULL when absent */
+    size_t payload_len;
 } command;
 
 /* Which content tags each operation takes: required and optional beyond 80-82 (83 is always
@@ -365,6 +369,8 @@ static uint16_t parse_content(se *s, const uint8_t *p, size_t n, command *cmd)
             cmd->key_data_len = t.len;
             break;
         case CT_PAYLOAD:
+            cmd->payload = t.value;
+            cmd->payload_len = t.len;
             break;
         default:
             return SW_WRONG_DATA;
@@ -505,9 +511,35 @@ static uint16_t parse_new_keys(const se_keyset_rec *old, const command *cmd, se_
     return seam_rd_left(&r) ? SW_WRONG_DATA : 0;
 }
 
-static uint16_t do_command(se *s, const uint8_t *p, size_t n, se_resp *r)
+/* What an applet asks of an attest command (trust_attest): the payload it must name. */
+typedef struct {
+    const uint8_t *payload;
+    size_t len;
+} attest_req;
+
+/* The anti-replay state of an applet's attest written as ONE store_write_nontx: the bytes from
+ * the floor to the end of the originator's slot, patched (the record's layout puts the cells
+ * in between, copied unchanged). Atomic and durable at once, even inside an applet's open
+ * JCSystem transaction, and never undone by its abort (docs/trust.md). */
+static seam_err attest_commit(se *s, store_id id, const trust_rec *t, const uint8_t fh[16],
+                              int slot, const trust_orig *o)
 {
-    (void)r;
+    static const size_t lo = offsetof(trust_rec, floor);
+    size_t hi = offsetof(trust_rec, orig) + ((size_t)slot + 1) * sizeof(trust_orig);
+    uint8_t span[sizeof(trust_rec)]; /* public data: counters and root certificates */
+    memcpy(span, (const uint8_t *)t + lo, hi - lo);
+    memcpy(span, fh, 16);
+    memcpy(span + hi - lo - sizeof *o, o, sizeof *o);
+    return store_write_nontx(s->st, id, lo, span, hi - lo);
+}
+
+/* The checks of a quorum-signed command (docs/trust.md, "What the card checks"), then its
+ * operation. req is NULL for the ISD's STORE DATA DF71; for an applet's QuorumService.attest it
+ * holds the payload: only the attest operation is taken, its tag 89 must equal the payload
+ * (else 6982, before the signatures are checked), and the counter is written outside any open
+ * transaction (attest_commit). */
+static uint16_t quorum_command(se *s, const uint8_t *p, size_t n, const attest_req *req)
+{
     store_id id = trust_find(s);
     const trust_rec *t = trust_view(s, id);
     if (!t) return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* no anchors: not personalised */
@@ -518,6 +550,9 @@ static uint16_t do_command(se *s, const uint8_t *p, size_t n, se_resp *r)
     command cmd;
     uint16_t sw = parse_content(s, w->sd.content.p, w->sd.content.len, &cmd);
     if (sw) return sw;
+    if (req && (cmd.op != OP_ATTEST || !cmd.payload || cmd.payload_len != req->len ||
+                (req->len && memcmp(cmd.payload, req->payload, req->len) != 0)))
+        return SW_SECURITY_STATUS_NOT_SATISFIED; /* not a command for this applet's action */
     if (!anchors_load(t, &w->anchors)) return SW_UNKNOWN; /* a stored anchor went bad */
 
     uint32_t mask;
@@ -607,6 +642,7 @@ static uint16_t do_command(se *s, const uint8_t *p, size_t n, se_resp *r)
     uint8_t fh[16];
     put64(fh, floor);
     put64(fh + 8, high);
+    if (req) return se_sw_of(attest_commit(s, id, t, fh, slot, &o));
 
     /* one transaction: the operation, the originator's counter, the floor */
     seam_err e = store_tx_begin(s->st);
@@ -666,6 +702,7 @@ bool trust_claims(se *s, uint8_t ch, const apdu_cmd *c)
 uint16_t trust_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, bool authenticated,
                           se_resp *r)
 {
+    (void)r;
     uint8_t structure = (uint8_t)((c->p1 >> 3) & 0x03);
     if ((c->p1 & 0x66) != 0 || (structure != 0x00 && structure != 0x02)) {
         rx_end(s);
@@ -698,7 +735,7 @@ uint16_t trust_store_data(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, boo
         if (!authenticated) return SW_SECURITY_STATUS_NOT_SATISFIED;
         return do_personalise(s, t.value, t.len);
     }
-    if (t.tag == TRUST_TAG_COMMAND) return do_command(s, t.value, t.len, r);
+    if (t.tag == TRUST_TAG_COMMAND) return quorum_command(s, t.value, t.len, NULL);
     return SW_WRONG_DATA;
 }
 
@@ -728,4 +765,11 @@ uint16_t trust_get_data(se *s, store_id sd, const apdu_cmd *c, se_resp *r)
     if (w.err) return SW_UNKNOWN;
     r->len = w.len;
     return SW_NO_ERROR;
+}
+
+uint16_t trust_attest(se *s, const uint8_t *cms, size_t len, const uint8_t *payload, size_t plen)
+{
+    if (!s || !cms || (!payload && plen)) return SW_WRONG_DATA;
+    attest_req req = {payload, plen};
+    return quorum_command(s, cms, len, &req);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "se/jcapi/jcsec.h"
+#include "se/jcapi/trust_natives.h"
 #include "se/jcvm/jv_int.h"
 
 #define NATIVE(name) static int name(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
@@ -728,5 +729,6 @@ const jv_native_def jv_natives[] = {
     {FW "APDU", "getOffsetCdata", "()S", n_offset_cdata},
     {FW "OwnerPIN", "verify", "([BSB)Z", n_pin_verify},
     JCSEC_NATIVES /* javacard.security, javacardx.crypto: src/se/jcapi/jcsec.h */
+    TRUST_NATIVES /* seam.trust: src/se/jcapi/trust_natives.c */
     {NULL, NULL, NULL, NULL},
 };
