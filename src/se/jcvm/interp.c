@@ -616,6 +616,7 @@ static inline uint32_t rd32(const uint8_t *p)
  * none (install, uninstall, a package's static initialisers). */
 uint32_t jv_sel_ctx(jv_vm *vm)
 {
+    if (vm->installing && vm->nframes) return vm->frames[0].ctx; /* JCRE 3.0.5 §11.2 */
     if (vm->cur_ch < SE_MAX_CHANNELS && vm->chan[vm->cur_ch].app_reg)
         return vm->chan[vm->cur_ch].ctx;
     if (vm->nframes && (vm->frames[0].m->sel == vm->sel_select ||

@@ -380,7 +380,7 @@ static uint16_t do_manage_channel(se *s, uint8_t ch, const apdu_cmd *c, se_resp 
 static bool os_command(const apdu_cmd *c, const apdu_cla *cl)
 {
     if (cl->proprietary) return false;
-    return c->ins == 0xA4 || c->ins == 0x70 || c->ins == 0xC0;
+    return c->ins == 0xA4 || c->ins == 0x70;
 }
 
 /* Appends a chained command's data; a chain longer than the largest data field is dropped. */
@@ -457,8 +457,14 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
         return SW_LAST_COMMAND_EXPECTED;
     }
     uint16_t sw;
+    if (applet) {
+        /* Java Card: the applet sees each command of a chain as it comes, CLA b5 included
+         * (APDU.isCommandChainingCLA), and reassembles the chain itself. */
+        sw = jcvm_process(s, ch, &plain, r);
+        goto wrap;
+    }
     if (cl->chaining) {
-        if (!applet && (plain.ins == 0x50 || plain.ins == 0x82)) {
+        if (plain.ins == 0x50 || plain.ins == 0x82) {
             sw = SW_COMMAND_CHAINING_NOT_SUPPORTED;
             goto wrap;
         }
@@ -486,7 +492,7 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     }
 
     /* 3. the application */
-    sw = applet ? jcvm_process(s, ch, &plain, r) : sd_process(s, ch, &plain, secured, r);
+    sw = sd_process(s, ch, &plain, secured, r);
 
 wrap:
     /* 4. protect the response under the session the command arrived under */
@@ -551,13 +557,17 @@ seam_err se_transmit(se *s, const uint8_t *cmd, size_t cmd_len, uint8_t *resp, s
      * room to ask again), up to the short or extended maximum. */
     size_t ne = c.has_le ? c.le : (c.extended ? 65536 : 256);
 
-    /* GET RESPONSE (ISO 7816-4 §11.1.3) */
+    /* GET RESPONSE (ISO 7816-4 §11.1.3). With nothing of the OS pending, an applet selected
+     * on the channel gets it: applets chain their own responses with 61xx under T=1. */
     if (c.ins == 0xC0 && !cl.proprietary) {
-        if (c.p1 || c.p2) return answer_sw(SW_INCORRECT_P1P2, resp, resp_len);
-        if (c.lc) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
-        if (chan->pending_len == 0)
-            return answer_sw(SW_CONDITIONS_OF_USE_NOT_SATISFIED, resp, resp_len);
-        return deliver(s, ch, ne, resp, resp_cap, resp_len);
+        const se_reg_rec *sel = chan->selected ? reg_get(s, chan->selected) : NULL;
+        if (chan->pending_len || !sel || sel->kind != REG_KIND_APP) {
+            if (c.p1 || c.p2) return answer_sw(SW_INCORRECT_P1P2, resp, resp_len);
+            if (c.lc) return answer_sw(SW_WRONG_LENGTH, resp, resp_len);
+            if (chan->pending_len == 0)
+                return answer_sw(SW_CONDITIONS_OF_USE_NOT_SATISFIED, resp, resp_len);
+            return deliver(s, ch, ne, resp, resp_cap, resp_len);
+        }
     }
     chan->pending_len = chan->pending_off = 0;
 

@@ -5,7 +5,7 @@
  * (AppletEvent) counts deletions in a static that survives the instance.
  * INS 01: uninstall count (short); INS 02: the shared object's count (short);
  * INS 03: JCSystem.getAID of the server context (bytes); INS 04: the result of using its
- * CLEAR_ON_DESELECT array in install() (0x5E: refused) and now (1: allowed), two shorts.
+ * CLEAR_ON_DESELECT array in install() and now (1: allowed, 0x5E: refused), two shorts.
  */
 package seam.shs;
 
@@ -28,8 +28,8 @@ public class Server extends Applet implements AppletEvent {
 
     Server(byte[] b, short off) {
         obj = new ServerObj();
-        /* a CLEAR_ON_DESELECT array may be created in install() but not used there: no applet
-         * of the context is selected (JCRE §6.1.6) */
+        /* a CLEAR_ON_DESELECT array created and used in install(): the applet being
+         * installed counts as the selected one (JCRE 3.0.5 §11.2) */
         obj.desel = JCSystem.makeTransientByteArray((short) 4, JCSystem.CLEAR_ON_DESELECT);
         installTouch = obj.scratch();
         if (published == null) {
