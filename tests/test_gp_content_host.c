@@ -16,13 +16,17 @@
  * session is set up from fixed session keys (scp03_session_from_keys), and the card side of
  * the shared SCP03 code unwraps what the host sent. Last, the in-process SE: a small package
  * loaded over SCP03 in blocks of every size class, listed in both GET STATUS formats (which must
- * agree), and deleted (skipped, with a note, while the card answers 6D00 to INSTALL).
+ * agree), and deleted (skipped, with a note, while the card answers 6D00 to INSTALL); and a
+ * package of about 63,700 bytes (more than 256 short LOAD blocks) written with the jcconv writer,
+ * loaded in extended-length LOAD commands (ISO/IEC 7816-4 §5.1) at levels 01, 03 and 33, with
+ * the card's 64 KiB Load File Data Block limit on either side of its boundary.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "seam/gpclient.h"
+#include "seam/jcconv.h"
 #include "seam/jcl.h"
 #include "seam/scp03.h"
 #include "seam/se.h"
@@ -35,8 +39,8 @@ typedef struct {
     uint8_t resp[16][300];
     size_t resp_len[16];
     size_t n_resp;
-    uint8_t default_resp[2]; /* after the canned answers run out (9000 unless set) */
-    uint8_t cmd[MOCK_MAX][300];
+    uint8_t default_resp[2];    /* after the canned answers run out (9000 unless set) */
+    uint8_t cmd[MOCK_MAX][320]; /* room for a 304-byte block in an extended command */
     size_t cmd_len[MOCK_MAX];
     size_t n_cmd;
 } mock;
@@ -335,6 +339,89 @@ static void test_load_max_block(void)
     CHECK_EQ(gp_load_max_block(&s), 239);
 }
 
+/* The extended-length limits and the choice of block size (ISO/IEC 7816-4 §5.1: Lc up to
+ * 65535; GP CS 2.3.1 §11.6.2: at most 256 blocks numbered in P2), at their boundaries. */
+static void test_load_plan(void)
+{
+    gp_session s;
+    memset(&s, 0, sizeof s);
+    CHECK_EQ(gp_load_max_block_ext(NULL), 65535);
+    CHECK_EQ(gp_load_max_block_ext(&s), 65535); /* plain */
+    s.open = true;
+    s.scp.ch_len = 8;
+    s.scp.level = 0x01;
+    CHECK_EQ(gp_load_max_block_ext(&s), 65527);
+    s.scp.level = 0x33; /* 65519 pads to 65520, + 8 = 65528; 65520 would pad to 65536 */
+    CHECK_EQ(gp_load_max_block_ext(&s), 65519);
+    s.scp.ch_len = 16;
+    CHECK_EQ(gp_load_max_block_ext(&s), 65503); /* 65504 + 16 = 65520 */
+    s.scp.ch_len = 8;
+
+    size_t b = 0, n = 0;
+    bool ext = true;
+    /* Exactly 256 short blocks: C4 82 xx xx (4 bytes) + 61180 = 256 x 239. */
+    CHECK_EQ(gp_load_plan(&s, 256 * 239 - 4, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 239);
+    CHECK_EQ(n, 256);
+    CHECK(!ext);
+    /* One byte more: extended blocks, the smallest 16k - 1 that keeps 256 of them (ceil(61185 /
+     * 256) = 240 -> 255, which pads to 256 + 8 MAC = 264 > 255). */
+    CHECK_EQ(gp_load_plan(&s, 256 * 239 - 3, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 255);
+    CHECK_EQ(n, 240);
+    CHECK(ext);
+    /* 256 x 239 + 1 bytes of load file: the same. */
+    CHECK_EQ(gp_load_plan(&s, 256 * 239 + 1, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 255);
+    CHECK(ext);
+    CHECK_EQ(n, gp_load_block_count(256 * 239 + 1, 255));
+    /* SmartPGP's 63,810 bytes: ceil(63814 / 256) = 250 -> 255, 251 blocks. */
+    CHECK_EQ(gp_load_plan(&s, 63810, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 255);
+    CHECK_EQ(n, 251);
+    /* 64 KiB: C4 83 01 00 00 (5 bytes) + 65536 = 65541; ceil / 256 = 257 -> 271. */
+    CHECK_EQ(gp_load_plan(&s, 65536, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 271);
+    CHECK_EQ(n, 242);
+    CHECK(ext);
+    /* Without C-DECRYPTION no rounding: level 01, 63,810 bytes: 256 x 247 = 63232 < 63814. */
+    s.scp.level = 0x01;
+    CHECK_EQ(gp_load_plan(&s, 63810, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 250);
+    CHECK_EQ(n, 256);
+    CHECK(ext);
+    CHECK_EQ(gp_load_plan(&s, 256 * 247 - 4, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(b, 247);
+    CHECK(!ext);
+    s.scp.level = 0x33;
+    /* An explicit block size: short up to the short maximum, extended above it. */
+    CHECK_EQ(gp_load_plan(&s, 1000, 239, &b, &n, &ext), SEAM_OK);
+    CHECK(!ext);
+    CHECK_EQ(gp_load_plan(&s, 1000, 240, &b, &n, &ext), SEAM_OK);
+    CHECK(ext);
+    CHECK_EQ(b, 240);
+    CHECK_EQ(n, 5);
+    CHECK_EQ(gp_load_plan(&s, 70000, 65519, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(n, 2);
+    CHECK_EQ(gp_load_plan(&s, 70000, 65520, &b, &n, &ext), SEAM_E_LENGTH);
+    /* An explicit short size that needs more than 256 blocks is not silently changed. */
+    CHECK_EQ(gp_load_plan(&s, 256 * 239 - 3, 239, &b, &n, &ext), SEAM_E_LENGTH);
+    CHECK_EQ(b, 0);
+    CHECK_EQ(n, 0);
+    /* More than 256 of the largest extended blocks, or over the C4 length: refused. */
+    CHECK_EQ(gp_load_plan(&s, 256 * 65519, 0, &b, &n, &ext), SEAM_E_LENGTH);
+    CHECK_EQ(gp_load_plan(&s, 256 * 65519 - 5, 0, &b, &n, &ext), SEAM_OK);
+    CHECK_EQ(n, 256);
+    CHECK_EQ(gp_load_plan(&s, 0x1000000, 0, &b, &n, &ext), SEAM_E_LENGTH);
+    CHECK_EQ(gp_load_plan(&s, 0, 0, &b, &n, &ext), SEAM_E_LENGTH);
+    CHECK_EQ(gp_load_plan(&s, 10, 0, NULL, &n, &ext), SEAM_E_ARG);
+    /* gp_load refuses what the plan refuses, before sending anything (no client: a send would
+     * fail with SEAM_E_ARG, not SEAM_E_LENGTH). */
+    uint8_t one = 0;
+    uint16_t sw = 0;
+    CHECK_EQ(gp_load(&s, &one, 1, 65520, NULL, &sw), SEAM_E_LENGTH);
+}
+
 /* ---- the commands on the wire (plain session) ---- */
 static void test_commands_plain(void)
 {
@@ -419,7 +506,21 @@ static void test_commands_plain(void)
     first = m.n_cmd;
     CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, 1, &blocks, &sw), SEAM_E_LENGTH);
     CHECK_EQ(m.n_cmd, first);
-    CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, 256, &blocks, &sw), SEAM_E_LENGTH);
+    /* A block over 255 goes in one extended command: 80 E8 80 00 00 01 34 <C4 82 01 2C ...>
+     * 00 00 (ISO/IEC 7816-4 §5.1: extended Lc, then a two-byte Le). */
+    first = m.n_cmd;
+    CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, 304, &blocks, &sw), SEAM_OK);
+    CHECK_EQ(blocks, 1);
+    REQUIRE(m.n_cmd == first + 1);
+    CHECK_EQ(m.cmd_len[first], 7 + 304 + 2);
+    static const uint8_t ext_hdr[] = {0x80, 0xE8, 0x80, 0x00, 0x00, 0x01,
+                                      0x30, 0xC4, 0x82, 0x01, 0x2C};
+    CHECK_MEM(m.cmd[first], ext_hdr, sizeof ext_hdr);
+    CHECK_EQ(m.cmd[first][7 + 304], 0x00);
+    CHECK_EQ(m.cmd[first][7 + 304 + 1], 0x00);
+    first = m.n_cmd;
+    CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, 65536, &blocks, &sw), SEAM_E_LENGTH);
+    CHECK_EQ(m.n_cmd, first);
     CHECK_EQ(gp_load(&s, lfdb, 0, 100, &blocks, &sw), SEAM_E_ARG);
     card_close(cl.card);
 
@@ -515,9 +616,31 @@ static void test_load_wrapped(void)
             CHECK_MEM(plain, expect, en);
             CHECK_EQ(c.p1, last ? 0x80 : 0x00);
         }
-        /* One byte over the limit is refused before anything is sent. */
+        /* One byte over the short limit: extended commands, which the card side unwraps
+         * (the C-MAC covers the extended header, Amendment D §6.2.4). */
         size_t before = m.n_cmd;
-        CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, cases[k].block + 1, &blocks, &sw), SEAM_E_LENGTH);
+        if (cases[k].level & SCP03_LEVEL_RMAC) mock_add(&m, "6A84");
+        CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, cases[k].block + 1, &blocks, &sw), SEAM_OK);
+        REQUIRE(m.n_cmd > before);
+        {
+            apdu_cmd c;
+            REQUIRE(apdu_parse(m.cmd[before], m.cmd_len[before], &c) == SEAM_OK);
+            CHECK(c.extended);
+            CHECK_EQ(c.p2, 0);
+            uint8_t plain[300], expect[300];
+            size_t pn = 0, en = 0;
+            bool last = false;
+            CHECK_EQ(scp03_unwrap_command(&card, &c, plain, sizeof plain, &pn), SEAM_OK);
+            CHECK_EQ(gp_load_block(lfdb, sizeof lfdb, cases[k].block + 1, 0, expect, sizeof expect,
+                                   &en, &last),
+                     SEAM_OK);
+            CHECK_EQ(pn, en);
+            CHECK_MEM(plain, expect, en);
+        }
+        /* One byte over the extended limit is refused before anything is sent. */
+        before = m.n_cmd;
+        CHECK_EQ(gp_load(&s, lfdb, sizeof lfdb, gp_load_max_block_ext(&s) + 1, &blocks, &sw),
+                 SEAM_E_LENGTH);
         CHECK_EQ(m.n_cmd, before);
         scp03_session_clear(&card);
         gp_session_close(&s);
@@ -862,6 +985,152 @@ static seam_err legacy_status(gp_session *s, uint8_t p1, gp_status_entry *e, siz
     }
 }
 
+/* A valid package of about 63,800 bytes (SmartPGP's load file is 63,810): tiny_jcl's class p/A
+ * with two static methods of NOPs (JVMS §6.5 nop, kept by the converter's format) and a return. */
+#define BIG_CODE 31800
+static uint8_t *big_jcl(size_t *len)
+{
+    static const jcw_package java_lang = {
+        .aid = {7, {0xA0, 0, 0, 0, 0x62, 0, 1}}, .name = "java/lang", .major = 1, .minor = 0};
+    static const jcw_const consts[] = {
+        {.kind = JCL_CONST_CLASS, .pkg = 1, .name = "java/lang/Object"},
+        {.kind = JCL_CONST_CLASS, .pkg = JCL_PKG_SELF, .name = "p/A"},
+    };
+    uint8_t *code = calloc(1, BIG_CODE); /* 0x00 = nop */
+    if (!code) return NULL;
+    code[BIG_CODE - 1] = 0xB1; /* return */
+    jcw_method m[2] = {
+        {.flags = 0x0009, .name = "a", .desc = "()V", .code_len = BIG_CODE, .code = code},
+        {.flags = 0x0009, .name = "b", .desc = "()V", .code_len = BIG_CODE, .code = code},
+    };
+    jcw_class cls = {.name = "p/A", .flags = 0x0021, .super = 1, .nmethods = 2, .methods = m};
+    jcw_file f = {.package = {.aid = {6, {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01}},
+                              .name = "p",
+                              .major = 1,
+                              .minor = 2},
+                  .nimports = 1,
+                  .imports = &java_lang,
+                  .nconsts = 2,
+                  .consts = consts,
+                  .nclasses = 1,
+                  .classes = &cls};
+    uint8_t *out = NULL;
+    char msg[200] = "";
+    seam_err e = jcw_write(&f, &out, len, msg, sizeof msg);
+    free(code);
+    if (e != SEAM_OK) fprintf(stderr, "  jcw_write: %s\n", msg);
+    return e == SEAM_OK ? out : NULL;
+}
+
+/* Counts LOAD commands on the wire and how many of them are extended. */
+typedef struct {
+    size_t loads, extended, max_lc;
+} load_trace;
+static void trace_loads(void *ctx, gp_trace_kind kind, const uint8_t *apdu, size_t len)
+{
+    load_trace *t = ctx;
+    if (kind != GP_TRACE_WIRE_CMD || len < 5 || apdu[1] != 0xE8) return;
+    t->loads++;
+    size_t lc = apdu[4];
+    if (apdu[4] == 0 && len >= 7) {
+        t->extended++;
+        lc = (size_t)apdu[5] << 8 | apdu[6];
+    }
+    if (lc > t->max_lc) t->max_lc = lc;
+}
+
+static void test_on_card_large(void)
+{
+    size_t jn = 0;
+    uint8_t *jcl = big_jcl(&jn);
+    REQUIRE(jcl != NULL);
+    CHECK(jn > 256 * 247); /* more than 256 short blocks even at level 01 */
+    CHECK(jn < 64 * 1024);
+    gp_load_file_info info;
+    char msg[256];
+    CHECK_EQ(gp_load_file_info_parse(jcl, jn, &info, msg, sizeof msg), SEAM_OK);
+
+    store_medium *med = NULL;
+    se *card = NULL;
+    seam_card *sc = NULL;
+    REQUIRE(store_medium_memory(&med) == SEAM_OK);
+    se_config cfg = {.medium = med, .quiet = true};
+    if (se_open(&card, &cfg, msg, sizeof msg) != SEAM_OK) {
+        fprintf(stderr, "  the in-process SE does not power up: %s\n", msg);
+        CHECK(false);
+        store_medium_free(med);
+        free(jcl);
+        return;
+    }
+    seam_card_fns fns = {se_fn_transmit, se_fn_reset, card};
+    REQUIRE(card_open_fns(&sc, &fns) == SEAM_OK);
+    load_trace tr;
+    gp_client cl = {.card = sc, .trace = trace_loads, .trace_ctx = &tr};
+    static const uint8_t test_key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+                                         0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
+    static const uint8_t levels[] = {0x01, 0x03, 0x33};
+    uint8_t *junk = calloc(1, 64 * 1024 + 1);
+    REQUIRE(junk != NULL);
+    for (size_t li = 0; li < sizeof levels; li++) {
+        uint8_t atr[64], fci[256];
+        size_t n = 0, blocks = 0, bs = 0, count = 0;
+        bool ext = false;
+        uint16_t sw = 0;
+        CHECK_EQ(card_reset(sc, atr, sizeof atr, &n), SEAM_OK);
+        CHECK_EQ(gp_select(&cl, ISD, GP_ISD_AID_LEN, fci, sizeof fci, &n, &sw), SEAM_OK);
+        gp_keys k;
+        gp_keys_set(&k, test_key, test_key, test_key, 16, 0);
+        gp_session s;
+        CHECK_EQ(gp_session_open(&s, &cl, &k, levels[li], NULL, 8, &sw), SEAM_OK);
+        gp_keys_wipe(&k);
+        CHECK_EQ(gp_load_plan(&s, jn, 0, &bs, &count, &ext), SEAM_OK);
+        CHECK(ext);
+        CHECK(count <= 256);
+
+        CHECK_EQ(gp_install_for_load(&s, PKG, 6, ISD, GP_ISD_AID_LEN, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        memset(&tr, 0, sizeof tr);
+        CHECK_EQ(gp_load(&s, jcl, jn, 0, &blocks, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        CHECK_EQ(blocks, count);
+        CHECK_EQ(tr.loads, count);
+        CHECK_EQ(tr.extended, count);
+        CHECK(tr.max_lc > 255);
+        gp_status_entry e[4];
+        CHECK_EQ(gp_get_status(&s, GP_STATUS_LOAD_FILES, e, 4, &n, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        CHECK_EQ(n, 1);
+        if (n == 1) CHECK_MEM(e[0].aid, PKG, 6);
+        CHECK_EQ(gp_delete(&s, PKG, 6, true, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+
+        /* The card's 64 KiB limit (CM_LOAD_MAX): 65536 bytes are taken in (then refused as not
+         * a package: 6A80), 65537 get 6A84 on the first block, before the rest is sent. */
+        CHECK_EQ(gp_install_for_load(&s, PKG, 6, ISD, GP_ISD_AID_LEN, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        CHECK_EQ(gp_load_plan(&s, 64 * 1024, 0, &bs, &count, &ext), SEAM_OK);
+        CHECK_EQ(gp_load(&s, junk, 64 * 1024, 0, &blocks, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_WRONG_DATA);
+        CHECK_EQ(blocks, count - 1);
+        CHECK_EQ(gp_install_for_load(&s, PKG, 6, ISD, GP_ISD_AID_LEN, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NO_ERROR);
+        memset(&tr, 0, sizeof tr);
+        CHECK_EQ(gp_load(&s, junk, 64 * 1024 + 1, 0, &blocks, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_NOT_ENOUGH_MEMORY);
+        CHECK_EQ(blocks, 0);
+        CHECK_EQ(tr.loads, 1);
+        /* Nothing was left behind. */
+        CHECK_EQ(gp_get_status(&s, GP_STATUS_LOAD_FILES, e, 4, &n, &sw), SEAM_OK);
+        CHECK_EQ(sw, SW_REFERENCED_DATA_NOT_FOUND);
+        gp_session_close(&s);
+    }
+    free(junk);
+    free(jcl);
+    card_close(sc);
+    se_close(card);
+    store_medium_free(med);
+}
+
 static void test_on_card(void)
 {
     store_medium *med = NULL;
@@ -953,6 +1222,7 @@ int main(void)
     RUN(test_delete_data);
     RUN(test_load_blocks);
     RUN(test_load_max_block);
+    RUN(test_load_plan);
     RUN(test_commands_plain);
     RUN(test_load_wrapped);
     RUN(test_parse_status_tagged);
@@ -960,5 +1230,6 @@ int main(void)
     RUN(test_get_status_fallback);
     RUN(test_load_file_info);
     RUN(test_on_card);
+    RUN(test_on_card_large);
     return check_summary();
 }

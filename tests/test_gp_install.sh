@@ -77,7 +77,7 @@ has "expected an AID of 5 to 16 bytes"
 run 2 "delete with bad hex" -- gp "${NOCARD[@]}" delete F0736561ZZ01
 run 2 "--deps with list" -- gp "${NOCARD[@]}" list --deps
 has "--deps goes with delete"
-run 2 "--block out of range" -- gp "${NOCARD[@]}" load "$TMP/bad.jcl" --block 256
+run 2 "--block out of range" -- gp "${NOCARD[@]}" load "$TMP/bad.jcl" --block 65536
 run 2 "--create with load" -- gp "${NOCARD[@]}" load "$TMP/bad.jcl" --create $APP2
 has "go with install"
 run 0 "help lists the content commands" -- gp --help

@@ -333,6 +333,19 @@ seam_err gp_load_block(const uint8_t *lfdb, size_t lfdb_len, size_t block_size, 
  * padded length (ISO 9797-1 method 2: n + 1 rounded up to 16) plus the MAC is at most 255
  * (239 for S8, 223 for S16). */
 size_t gp_load_max_block(const gp_session *s);
+/* The same for an extended-length command APDU (ISO/IEC 7816-4 §5.1, Lc up to 65535): 65535
+ * without C-MAC, 65535 - MAC length with it, and with C-DECRYPTION the largest n whose padded
+ * length plus the MAC is at most 65535 (65519 for S8, 65503 for S16). */
+size_t gp_load_max_block_ext(const gp_session *s);
+/* Chooses how gp_load cuts a Load File Data Block of lfdb_len bytes. requested 0: the short
+ * maximum (gp_load_max_block) when that needs at most GP_LOAD_MAX_BLOCKS blocks, else the
+ * smallest block size that does (rounded up to 16k - 1 under C-DECRYPTION), sent in
+ * extended-length commands. requested N: blocks of N bytes, extended when N is over the short
+ * maximum. *extended says whether the commands are extended; SEAM_E_LENGTH when N is over
+ * gp_load_max_block_ext, or the count would be over GP_LOAD_MAX_BLOCKS, or lfdb_len is 0 or
+ * over 0xFFFFFF. The card may still refuse a large block or load file (6A84). */
+seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, size_t *block_size,
+                      size_t *count, bool *extended);
 
 /* Session commands; each returns SEAM_OK when the card answered, its SW in *sw. */
 /* INSTALL [for load] (80 E6 02 00). */
@@ -340,8 +353,9 @@ seam_err gp_install_for_load(gp_session *s, const uint8_t *elf_aid, size_t elf_l
                              const uint8_t *sd_aid, size_t sd_len, uint16_t *sw);
 /* The LOAD sequence (80 E8 P1 P2, P2 = block number from 0, P1 80 on the last). Stops at the
  * first status word other than 9000; *blocks (may be NULL) gets the number of blocks the card
- * accepted. block_size 0 = gp_load_max_block(s). SEAM_E_LENGTH when it needs more than
- * GP_LOAD_MAX_BLOCKS blocks or block_size does not fit the session. */
+ * accepted. block_size 0 = the choice of gp_load_plan (short APDUs when 256 short blocks
+ * carry the file, else extended ones); a block_size over gp_load_max_block(s) goes in
+ * extended-length commands. SEAM_E_LENGTH (before anything is sent) as gp_load_plan. */
 seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t block_size,
                  size_t *blocks, uint16_t *sw);
 /* INSTALL with P1 p1 (GP_INSTALL_FOR_INSTALL_SELECTABLE, GP_INSTALL_FOR_INSTALL) and the data

@@ -84,7 +84,8 @@ static void usage(FILE *f)
            "  load FILE.jcl [--sd AID] [--block N]\n"
            "                        INSTALL [for load] and LOAD of a seam load file into the\n"
            "                        security domain AID (default the ISD), in LOAD blocks of N\n"
-           "                        bytes (default: the largest that fits a short APDU)\n"
+           "                        bytes (default: the largest that fits a short APDU, or\n"
+           "                        extended-length LOADs when 256 short ones do not carry it)\n"
            "  install FILE.jcl [--applet AID] [--create AID] [--params HEX] [--privs HEX]\n"
            "                        load, then INSTALL [for install and make selectable] of each\n"
            "                        applet of the file (or only --applet) as instance --create\n"
@@ -209,7 +210,7 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--del-kvn", offsetof(gp_opts, del_kvn), 1, 255},
         {"--sec", offsetof(gp_opts, sec), 0, 255},
         {"--channel", offsetof(gp_opts, channel), 0, 19},
-        {"--block", offsetof(gp_opts, block), 1, 255},
+        {"--block", offsetof(gp_opts, block), 1, 65535},
         {"--kid", offsetof(gp_opts, kid), 1, 0x7F},
         {"--ca-kvn", offsetof(gp_opts, ca_kvn), 1, 0xFE},
         {"--new-kid", offsetof(gp_opts, new_kid), 1, 0x7F},
@@ -600,8 +601,10 @@ static int cmd_list(gp_session *s)
 }
 
 /* ---- card content management: load, install, delete ---- */
-/* LOAD carries at most GP_LOAD_MAX_BLOCKS blocks of at most 255 bytes, header included. */
-#define LOAD_FILE_MAX (GP_LOAD_MAX_BLOCKS * 255)
+/* LOAD carries at most GP_LOAD_MAX_BLOCKS blocks; in extended-length commands a block is up to
+ * 65535 bytes, so the host reads up to 256 x 65535 bytes (the card's own limit is smaller: it
+ * answers 6A84 to the first block of a load file it cannot hold). */
+#define LOAD_FILE_MAX ((size_t)GP_LOAD_MAX_BLOCKS * 65535u)
 
 /* What load, install and delete need, all checked before the card is touched. */
 typedef struct {
@@ -665,7 +668,8 @@ static int read_load_file(const char *path, content_args *ca)
     }
     if (ca->file_len > LOAD_FILE_MAX) {
         fprintf(stderr,
-                "seam gp: %s is larger than LOAD can carry (%u blocks of at most 255 bytes)\n",
+                "seam gp: %s is larger than LOAD can carry (%u blocks of at most 65535 "
+                "bytes)\n",
                 path, GP_LOAD_MAX_BLOCKS);
         return 2;
     }
@@ -777,24 +781,36 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
     char pkg[33], sd[33];
     aid_str(ca->info.aid, ca->info.aid_len, pkg);
     aid_str(ca->sd, ca->sd_len, sd);
-    /* The block size is checked against the session before anything is sent. */
-    size_t max = gp_load_max_block(s);
-    size_t block = o->block > 0 ? (size_t)o->block : max;
-    if (block > max) {
-        fprintf(stderr,
-                "seam gp: --block %zu does not fit a short APDU at security level %02lX%s: at "
-                "most %zu\n",
-                block, o->sec, o->s16 ? " with --s16" : "", max);
+    /* The block size is checked against the session before anything is sent: short LOAD
+     * commands when 256 of them carry the file, else extended ones (or when --block asks for
+     * more than a short APDU carries). */
+    size_t max = gp_load_max_block(s), ext_max = gp_load_max_block_ext(s);
+    size_t block = 0, count = 0;
+    bool ext = false;
+    if (gp_load_plan(s, ca->file_len, o->block > 0 ? (size_t)o->block : 0, &block, &count, &ext) !=
+        SEAM_OK) {
+        if (o->block > 0 && (size_t)o->block > ext_max)
+            fprintf(stderr,
+                    "seam gp: --block %ld does not fit an extended APDU at security level "
+                    "%02lX%s: at most %zu\n",
+                    o->block, o->sec, o->s16 ? " with --s16" : "", ext_max);
+        else
+            fprintf(stderr,
+                    "seam gp: %s needs %zu LOAD blocks of %zu bytes; LOAD numbers at most %u "
+                    "(give a larger --block: up to %zu in short APDUs, %zu in extended ones)\n",
+                    o->arg,
+                    gp_load_block_count(ca->file_len, o->block > 0 ? (size_t)o->block : ext_max),
+                    o->block > 0 ? (size_t)o->block : ext_max, GP_LOAD_MAX_BLOCKS, max, ext_max);
         return 2;
     }
-    size_t count = gp_load_block_count(ca->file_len, block);
-    if (count > GP_LOAD_MAX_BLOCKS) {
+    if (o->verbose && ext)
         fprintf(stderr,
-                "seam gp: %s needs %zu LOAD blocks of %zu bytes; LOAD numbers at most %u (give "
-                "a larger --block)\n",
-                o->arg, count, block, GP_LOAD_MAX_BLOCKS);
-        return 2;
-    }
+                "seam gp: %s (short APDUs carry at most %u blocks of %zu bytes): sending %zu "
+                "extended-length LOAD commands of up to %zu bytes\n",
+                o->block > 0 ? "--block is over the short maximum"
+                             : "the file is too large for "
+                               "short LOAD commands",
+                GP_LOAD_MAX_BLOCKS, max, count, block);
 
     uint16_t sw = 0;
     seam_err e = gp_install_for_load(s, ca->info.aid, ca->info.aid_len, ca->sd, ca->sd_len, &sw);
@@ -826,13 +842,18 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
         char what[96];
         snprintf(what, sizeof what, "LOAD of %s, block %zu of %zu", pkg, blocks + 1, count);
         print_content_failure(what, 0xE8, sw);
+        if (sw == SW_NOT_ENOUGH_MEMORY && blocks == 0)
+            fprintf(stderr,
+                    "  (the card cannot take a load file of %zu bytes%s; the seam SE holds at "
+                    "most 65536)\n",
+                    ca->file_len, ext ? " or blocks this large" : "");
         return 1;
     }
-    printf("LOAD: %s (version %u.%u, %u applet%s) into %s: %zu bytes in %zu block%s of up to "
+    printf("LOAD: %s (version %u.%u, %u applet%s) into %s: %zu bytes in %zu %sblock%s of up to "
            "%zu bytes\n",
            pkg, ca->info.major, ca->info.minor, ca->info.n_applets,
-           ca->info.n_applets == 1 ? "" : "s", sd, ca->file_len, count, count == 1 ? "" : "s",
-           block);
+           ca->info.n_applets == 1 ? "" : "s", sd, ca->file_len, count,
+           ext ? "extended-length " : "", count == 1 ? "" : "s", block);
     return 0;
 }
 

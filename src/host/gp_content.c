@@ -13,7 +13,13 @@
  *    numbers 0..255 in P2 and P1 b8 on the last block only (§11.6.2.1);
  *  - the default block size is the largest whose wrapped command still fits a short APDU at
  *    the session's security level (Amendment D §6.2.4: C-DECRYPTION pads to 16 bytes, the
- *    C-MAC adds 8 or 16 bytes), so a load never needs extended length support from the card.
+ *    C-MAC adds 8 or 16 bytes), so a load that fits 256 short blocks never needs extended
+ *    length support from the card;
+ *  - a larger load (or an explicit block size over the short maximum) goes in extended-length
+ *    LOAD commands (ISO/IEC 7816-4 §5.1: Lc up to 65535; GP CS 2.3.1 §11.6.2 leaves the block
+ *    size to the off-card entity), under the same secure channel: the block size is then the
+ *    smallest that keeps the count within 256, rounded under C-DECRYPTION to 16k - 1 so the
+ *    padding adds exactly one byte, and the wrapped command always fits Lc 65535.
  * Status words are the card's answer and are returned in *sw; only exchange failures are errors.
  */
 #include <stdlib.h>
@@ -29,6 +35,7 @@
 #define GP_TAG_LFDB 0xC4           /* Load File Data Block (§11.6.2.3) */
 #define GP_TAG_INSTALL_PARAMS 0xC9 /* application specific parameters (§11.5.2.3.7) */
 #define GP_SHORT_LC 255
+#define GP_EXT_LC 65535 /* ISO/IEC 7816-4 §5.1: extended Lc */
 
 static bool aid_ok(const uint8_t *aid, size_t len)
 {
@@ -197,6 +204,77 @@ size_t gp_load_max_block(const gp_session *s)
     return (GP_SHORT_LC - mac) / 16 * 16 - 1;
 }
 
+size_t gp_load_max_block_ext(const gp_session *s)
+{
+    if (!s || !s->open || !(s->scp.level & SCP03_LEVEL_CMAC)) return GP_EXT_LC;
+    size_t mac = s->scp.ch_len == 16 ? 16 : 8;
+    if (!(s->scp.level & SCP03_LEVEL_CDEC)) return GP_EXT_LC - mac;
+    return (GP_EXT_LC - mac) / 16 * 16 - 1;
+}
+
+seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, size_t *block_size,
+                      size_t *count, bool *extended)
+{
+    if (!block_size || !count || !extended) return SEAM_E_ARG;
+    *block_size = *count = 0;
+    *extended = false;
+    if (lfdb_len == 0 || lfdb_len > GP_LFDB_MAX) return SEAM_E_LENGTH;
+    size_t short_max = gp_load_max_block(s);
+    size_t ext_max = gp_load_max_block_ext(s);
+    size_t b = requested;
+    if (b == 0) {
+        b = short_max;
+        if (gp_load_block_count(lfdb_len, b) > GP_LOAD_MAX_BLOCKS) {
+            /* The smallest block that keeps the count within 256 (P2 numbers 00..FF). */
+            uint8_t hdr[5];
+            size_t total = load_header(lfdb_len, hdr) + lfdb_len;
+            b = (total + GP_LOAD_MAX_BLOCKS - 1) / GP_LOAD_MAX_BLOCKS;
+            /* Under C-DECRYPTION, 16k - 1 bytes pad to exactly 16k: no byte of padding wasted. */
+            if (s && s->open && (s->scp.level & SCP03_LEVEL_CMAC) &&
+                (s->scp.level & SCP03_LEVEL_CDEC))
+                b = (b + 1 + 15) / 16 * 16 - 1;
+        }
+    }
+    if (b > ext_max) return SEAM_E_LENGTH;
+    size_t n = gp_load_block_count(lfdb_len, b);
+    if (n == 0 || n > GP_LOAD_MAX_BLOCKS) return SEAM_E_LENGTH;
+    *block_size = b;
+    *count = n;
+    *extended = b > short_max;
+    return SEAM_OK;
+}
+
+/* One LOAD command, extended (00 Lc1 Lc2 and a two-byte Le) when asked; the data field has
+ * been checked against the session's limits by the caller. */
+static seam_err send_load(gp_session *s, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
+                          bool extended, uint8_t *cmd, uint16_t *sw)
+{
+    uint8_t r[256];
+    size_t len = 0, rn = 0;
+    cmd[len++] = 0x80;
+    cmd[len++] = GP_INS_LOAD;
+    cmd[len++] = p1;
+    cmd[len++] = p2;
+    if (extended) {
+        cmd[len++] = 0x00;
+        seam_put_be16(cmd + len, (uint16_t)n);
+        len += 2;
+    } else {
+        cmd[len++] = (uint8_t)n;
+    }
+    memcpy(cmd + len, d, n);
+    len += n;
+    if (extended) {
+        cmd[len++] = 0x00;
+        cmd[len++] = 0x00;
+    } else {
+        cmd[len++] = 0x00;
+    }
+    seam_err e = gp_send(s, cmd, len, r, sizeof r, &rn, sw);
+    seam_wipe(cmd, len);
+    return e;
+}
+
 /* ---- commands ---- */
 seam_err gp_install_for_load(gp_session *s, const uint8_t *elf_aid, size_t elf_len,
                              const uint8_t *sd_aid, size_t sd_len, uint16_t *sw)
@@ -215,24 +293,31 @@ seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t blo
 {
     if (blocks) *blocks = 0;
     if (!s || !lfdb || !sw || lfdb_len == 0) return SEAM_E_ARG;
-    size_t max = gp_load_max_block(s);
-    if (block_size == 0) block_size = max;
-    if (block_size > max) return SEAM_E_LENGTH;
-    size_t count = gp_load_block_count(lfdb_len, block_size);
-    if (count == 0 || count > GP_LOAD_MAX_BLOCKS) return SEAM_E_LENGTH;
-    uint8_t d[GP_SHORT_LC], r[256];
+    size_t count = 0;
+    bool ext = false;
+    seam_err e = gp_load_plan(s, lfdb_len, block_size, &block_size, &count, &ext);
+    if (e != SEAM_OK) return e;
+    /* The data field and the command around it (header, extended Lc and Le). */
+    uint8_t *d = malloc(block_size);
+    uint8_t *cmd = malloc(block_size + 9);
+    if (!d || !cmd) {
+        free(d);
+        free(cmd);
+        return SEAM_E_NOMEM;
+    }
     for (size_t i = 0; i < count; i++) {
-        size_t n = 0, rn = 0;
+        size_t n = 0;
         bool last = false;
-        seam_err e = gp_load_block(lfdb, lfdb_len, block_size, i, d, sizeof d, &n, &last);
-        if (e != SEAM_OK) return e;
-        e = gp_send_cmd(s, 0x80, GP_INS_LOAD, last ? GP_LOAD_LAST_BLOCK : 0x00, (uint8_t)i, d, n,
-                        true, r, sizeof r, &rn, sw);
-        if (e != SEAM_OK) return e;
-        if (*sw != SW_NO_ERROR) return SEAM_OK;
+        e = gp_load_block(lfdb, lfdb_len, block_size, i, d, block_size, &n, &last);
+        if (e != SEAM_OK) break;
+        e = send_load(s, last ? GP_LOAD_LAST_BLOCK : 0x00, (uint8_t)i, d, n, ext, cmd, sw);
+        if (e != SEAM_OK || *sw != SW_NO_ERROR) break;
         if (blocks) *blocks = i + 1;
     }
-    return SEAM_OK;
+    seam_wipe(d, block_size);
+    free(d);
+    free(cmd);
+    return e;
 }
 
 seam_err gp_install_for_install(gp_session *s, uint8_t p1, const uint8_t *elf_aid, size_t elf_len,
