@@ -925,6 +925,30 @@ static void test_ecdsa_roundtrip(void)
             CHECK_EQ(cr_ec_verify(g, pub, pl, hash, hl, sig, 2 * nl), SEAM_E_AUTH);
             hash[0] ^= 1;
         }
+        /* cr_ec_sign_pub with the right public key (uncompressed, then compressed) signs; with
+         * another key's point the verify-after-sign fails: SEAM_E_FAULT, signature wiped; not a
+         * point: SEAM_E_FORMAT */
+        uint8_t other[CR_EC_MAX_FIELD], opub[CR_EC_MAX_POINT], cpub[CR_EC_MAX_FIELD + 1], zero[132];
+        memset(zero, 0, sizeof zero);
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, pub, pl, hash, 32, sig, 2 * nl), SEAM_OK);
+        CHECK_EQ(cr_ec_verify(g, pub, pl, hash, 32, sig, 2 * nl), SEAM_OK);
+        memcpy(cpub + 1, pub + 1, (pl - 1) / 2);
+        cpub[0] = (uint8_t)(2 + (pub[pl - 1] & 1));
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, cpub, 1 + (pl - 1) / 2, hash, 32, sig, 2 * nl),
+                 SEAM_OK);
+        CHECK_EQ(cr_ec_verify(g, pub, pl, hash, 32, sig, 2 * nl), SEAM_OK);
+        CHECK_EQ(cr_ec_keygen(g, other, nl, opub, pl), SEAM_OK);
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, opub, pl, hash, 32, sig, 2 * nl), SEAM_E_FAULT);
+        CHECK_MEM(sig, zero, 2 * nl);
+        pub[pl - 1] ^= 1;
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, pub, pl, hash, 32, sig, 2 * nl), SEAM_E_FORMAT);
+        pub[pl - 1] ^= 1;
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, pub, pl - 1, hash, 32, sig, 2 * nl), SEAM_E_FORMAT);
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, pub, pl, hash, 0, sig, 2 * nl), SEAM_E_LENGTH);
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, pub, pl, hash, 32, sig, 2 * nl - 1), SEAM_E_LENGTH);
+        CHECK_EQ(cr_ec_sign_pub(g, priv, nl, NULL, pl, hash, 32, sig, 2 * nl), SEAM_E_ARG);
+        memset(other, 0, nl);
+        CHECK_EQ(cr_ec_sign_pub(g, other, nl, pub, pl, hash, 32, sig, 2 * nl), SEAM_E_ARG);
         /* key agreement between two fresh keys agrees */
         uint8_t priv2[CR_EC_MAX_FIELD], z1[CR_EC_MAX_POINT], z2[CR_EC_MAX_POINT];
         size_t l1 = 0, l2 = 0;

@@ -222,7 +222,8 @@ enum {
     S_RSA_SHA256_PKCS1 = 40,
     S_RSA_SHA512_PKCS1 = 42,
     S_RSA_SHA256_PSS = 44,
-    S_DES_MAC8_M2 = 6
+    S_DES_MAC8_M2 = 6,
+    S_DES_MAC8_ALG3 = 20
 };
 enum {
     CI_DES_CBC_NOPAD = 1,
@@ -889,6 +890,89 @@ static void test_des(void)
     jc_card_free(&C);
 }
 
+/* ALG_DES_MAC8_ISO9797_1_M2_ALG3: ISO/IEC 9797-1 MAC algorithm 3 (retail MAC), padding
+ * method 2, 2-key key. Known answer: ICAO Doc 9303 Part 11, Appendix D.3 (BAC worked example):
+ * MAC over E_IFD = 72C29C23...76ED92F2 with K_MAC = 7962D9ECE03D1ACD 4C76089DCE131543 is
+ * M_IFD = 5F1448EEA8AD90A7 (also recomputed here with openssl enc: DES-CBC under K1, then
+ * DES decrypt under K2 and encrypt under K1). Consistency: with K1 = K2 the retail MAC is the
+ * single-DES CBC-MAC, so it equals ALG_DES_MAC8_ISO9797_M2 with the same 2-key key; with
+ * K1 != K2 the two differ. */
+static void test_des_alg3(void)
+{
+    REQUIRE(h_card());
+    const char *eifd = "72c29c2371cc9bdb65b779b8e8d37b29ecc154aa56a8799fae2f498f76ed92f2";
+    CHECK_EQ(h(H_KEY, 0, 0, 2, T_DES, 128), 0x9000);
+    CHECK_EQ(set_hex(0, 0, "7962d9ece03d1acd4c76089dce131543"), 0x9000);
+    int n = wrhex(0, eifd);
+    CHECK_EQ(h(H_NEW, 0, K_SIG, 1, S_DES_MAC8_ALG3), 0x9000);
+    CHECK_EQ(h(H_INIT, 0, 0, 1, 1), 0x9000);
+    uint16_t sw = h(H_FINAL, 0, 0, 3, 0, n, 100);
+    if (sw == 0x6B05) {
+        fprintf(stderr, "  single DES unavailable (no legacy provider): skipped\n");
+        jc_card_free(&C);
+        return;
+    }
+    CHECK_EQ(sw, 0x9000);
+    CHECK_EQ(val(), 8);
+    CHECK(io_is(100, "5f1448eea8ad90a7"));
+    /* the same over update in pieces, and verify (true, then false for a changed MAC) */
+    CHECK_EQ(h(H_INIT, 0, 0, 1, 1), 0x9000);
+    CHECK_EQ(h(H_UPDATE, 0, 0, 3, 0, 5, 0), 0x9000);
+    CHECK_EQ(h(H_FINAL, 0, 0, 3, 5, n - 5, 200), 0x9000);
+    CHECK(io_is(200, "5f1448eea8ad90a7"));
+    CHECK_EQ(h(H_INIT, 0, 0, 1, 2), 0x9000);
+    CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, n, 100, 8), 0x9000);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
+    wrhex(100, "5f1448eea8ad90a6");
+    CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, n, 100, 8), 0x9000);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
+    CHECK_EQ(h(H_VERIFY, 0, 0, 4, 0, n, 100, 7), 0x9000);
+    CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
+    /* K1 != K2: differs from the TDEA CBC-MAC (ALG_DES_MAC8_ISO9797_M2) with the same key */
+    uint8_t a3[8], m2[8];
+    CHECK_EQ(h(H_NEW, 1, K_SIG, 1, S_DES_MAC8_M2), 0x9000);
+    CHECK_EQ(h(H_INIT, 1, 0, 1, 1), 0x9000);
+    CHECK_EQ(h(H_FINAL, 1, 0, 3, 0, n, 300), 0x9000);
+    rd(300, 8, m2);
+    CHECK(memcmp(m2, "\x5f\x14\x48\xee\xa8\xad\x90\xa7", 8) != 0);
+    /* K1 = K2: both are the single-DES CBC-MAC, for several lengths (0, 7, 8, 32 bytes) */
+    CHECK_EQ(h(H_KEY, 1, 0, 2, T_DES, 128), 0x9000);
+    CHECK_EQ(set_hex(1, 0, "7962d9ece03d1acd7962d9ece03d1acd"), 0x9000);
+    static const int lens[] = {0, 7, 8, 32};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        CHECK_EQ(h(H_INIT, 0, 1, 1, 1), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, 0, lens[i], 300), 0x9000);
+        rd(300, 8, a3);
+        CHECK_EQ(h(H_INIT, 1, 1, 1, 1), 0x9000);
+        CHECK_EQ(h(H_FINAL, 1, 0, 3, 0, lens[i], 300), 0x9000);
+        rd(300, 8, m2);
+        CHECK(!memcmp(a3, m2, 8));
+    }
+    /* an initial value through init(key, mode, iv) changes the MAC; wrong IV length refused */
+    wrhex(400, "0102030405060708");
+    CHECK_EQ(h(H_INIT, 0, 0, 3, 1, 400, 8), 0x9000);
+    CHECK_EQ(h(H_FINAL, 0, 0, 3, 0, n, 300), 0x9000);
+    rd(300, 8, a3);
+    CHECK(memcmp(a3, "\x5f\x14\x48\xee\xa8\xad\x90\xa7", 8) != 0);
+    CHECK_EQ(h(H_INIT, 0, 0, 3, 1, 400, 7), 0x6B01);
+    /* MAC algorithm 3 needs a 2-key key: single DES and 3-key TDEA keys are ILLEGAL_VALUE, an
+     * AES key too; an unset key UNINITIALIZED_KEY */
+    CHECK_EQ(h(H_KEY, 2, 0, 2, T_DES, 64), 0x9000);
+    CHECK_EQ(set_hex(2, 0, "7962d9ece03d1acd"), 0x9000);
+    CHECK_EQ(h(H_INIT, 0, 2, 1, 1), 0x6B01);
+    CHECK_EQ(h(H_KEY, 2, 0, 2, T_DES, 192), 0x9000);
+    CHECK_EQ(set_hex(2, 0, "7962d9ece03d1acd4c76089dce1315437962d9ece03d1acd"), 0x9000);
+    CHECK_EQ(h(H_INIT, 0, 2, 1, 1), 0x6B01);
+    CHECK_EQ(h(H_KEY, 2, 0, 2, T_AES, 128), 0x9000);
+    CHECK_EQ(set_hex(2, 0, "7962d9ece03d1acd4c76089dce131543"), 0x9000);
+    CHECK_EQ(h(H_INIT, 0, 2, 1, 1), 0x6B01);
+    CHECK_EQ(h(H_KEY, 2, 0, 2, T_DES, 128), 0x9000);
+    CHECK_EQ(h(H_INIT, 0, 2, 1, 1), 0x6B02);
+    /* MAC4 (19) is not offered */
+    CHECK_EQ(h(H_NEW, 2, K_SIG, 1, 19), 0x6B03);
+    jc_card_free(&C);
+}
+
 static void test_aes_ctr(void)
 {
     REQUIRE(h_card());
@@ -1208,6 +1292,7 @@ int main(void)
     RUN(test_ecdh_curves);
     RUN(test_ecdsa_curves);
     RUN(test_des);
+    RUN(test_des_alg3);
     RUN(test_aes_ctr);
     RUN(test_gcm);
     RUN(test_ccm);

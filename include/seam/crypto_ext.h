@@ -258,6 +258,13 @@ seam_err cr_ec_check_public(const cr_ec_group *g, const uint8_t *pub, size_t pub
  * verifies its signature before returning it (a fault check: SEAM_E_FAULT). */
 seam_err cr_ec_sign(const cr_ec_group *g, const uint8_t *priv, size_t priv_len, const uint8_t *hash,
                     size_t hash_len, uint8_t *sig, size_t sig_len);
+/* cr_ec_sign with the public key pub = priv * G the caller already has (uncompressed or
+ * compressed), which saves the scalar multiplication cr_ec_sign does to find it. The signature
+ * is still verified against pub before it is returned: if pub is not priv * G the check fails
+ * and the result is SEAM_E_FAULT (sig wiped). pub not a point of the group: SEAM_E_FORMAT. */
+seam_err cr_ec_sign_pub(const cr_ec_group *g, const uint8_t *priv, size_t priv_len,
+                        const uint8_t *pub, size_t pub_len, const uint8_t *hash, size_t hash_len,
+                        uint8_t *sig, size_t sig_len);
 /* SEAM_OK or SEAM_E_AUTH (also for r or s out of range). */
 seam_err cr_ec_verify(const cr_ec_group *g, const uint8_t *pub, size_t pub_len, const uint8_t *hash,
                       size_t hash_len, const uint8_t *sig, size_t sig_len);

@@ -532,22 +532,24 @@ out:
     return e;
 }
 
-seam_err cr_ec_sign(const cr_ec_group *g, const uint8_t *priv, size_t priv_len, const uint8_t *hash,
-                    size_t hash_len, uint8_t *sig, size_t sig_len)
+/* ECDSA with the scalar priv and the uncompressed public point upub (1 + 2 * flen bytes),
+ * then verify-after-sign against upub: a signature computed under a fault, or with a upub that
+ * is not priv * G, never leaves the function (SEAM_E_FAULT). Lengths are checked by callers. */
+static seam_err sign_with(const cr_ec_group *g, const uint8_t *priv, size_t priv_len,
+                          const uint8_t *upub, const uint8_t *hash, size_t hash_len, uint8_t *sig,
+                          size_t sig_len)
 {
-    if (!g || !priv || !hash || !sig) return SEAM_E_ARG;
-    if (hash_len == 0 || hash_len > MAX_HASH || sig_len != 2 * g->nlen) return SEAM_E_LENGTH;
-    if (priv_len == 0 || priv_len > g->nlen) return SEAM_E_LENGTH;
-    uint8_t pub[CR_EC_MAX_POINT], der[MAX_DER_SIG];
+    uint8_t der[MAX_DER_SIG];
     size_t dlen = sizeof der;
     EVP_PKEY *pkey = NULL;
     EVP_PKEY_CTX *ctx = NULL;
-    BIGNUM *d = NULL;
-    seam_err e = public_of(g, priv, priv_len, pub);
-    if (e != SEAM_OK) goto out;
-    e = SEAM_E_CRYPTO;
-    d = scalar_checked(g, priv, priv_len);
-    pkey = d ? pkey_new(g, d, pub) : NULL;
+    seam_err e = SEAM_E_CRYPTO;
+    BIGNUM *d = scalar_checked(g, priv, priv_len);
+    if (!d) {
+        e = SEAM_E_ARG;
+        goto out;
+    }
+    pkey = pkey_new(g, d, upub);
     ctx = pkey ? EVP_PKEY_CTX_new_from_pkey(cr_int_libctx(), pkey, NULL) : NULL;
     if (!ctx || EVP_PKEY_sign_init(ctx) <= 0) goto out;
     e = cr_int_feed_libctx();
@@ -562,13 +564,46 @@ seam_err cr_ec_sign(const cr_ec_group *g, const uint8_t *priv, size_t priv_len, 
         goto out;
     }
     /* Verify-after-sign: a signature computed under a fault must never leave the card. */
-    if (cr_ec_verify(g, pub, 1 + 2 * g->flen, hash, hash_len, sig, sig_len) != SEAM_OK)
+    if (cr_ec_verify(g, upub, 1 + 2 * g->flen, hash, hash_len, sig, sig_len) != SEAM_OK)
         e = SEAM_E_FAULT;
 out:
     EVP_PKEY_CTX_free(ctx);
     EVP_PKEY_free(pkey);
     BN_clear_free(d);
     seam_wipe(der, sizeof der);
+    if (e != SEAM_OK) seam_wipe(sig, sig_len);
+    return e;
+}
+
+seam_err cr_ec_sign(const cr_ec_group *g, const uint8_t *priv, size_t priv_len, const uint8_t *hash,
+                    size_t hash_len, uint8_t *sig, size_t sig_len)
+{
+    if (!g || !priv || !hash || !sig) return SEAM_E_ARG;
+    if (hash_len == 0 || hash_len > MAX_HASH || sig_len != 2 * g->nlen) return SEAM_E_LENGTH;
+    if (priv_len == 0 || priv_len > g->nlen) return SEAM_E_LENGTH;
+    uint8_t pub[CR_EC_MAX_POINT];
+    seam_err e = public_of(g, priv, priv_len, pub);
+    if (e == SEAM_OK) e = sign_with(g, priv, priv_len, pub, hash, hash_len, sig, sig_len);
+    if (e != SEAM_OK) seam_wipe(sig, sig_len);
+    return e;
+}
+
+seam_err cr_ec_sign_pub(const cr_ec_group *g, const uint8_t *priv, size_t priv_len,
+                        const uint8_t *pub, size_t pub_len, const uint8_t *hash, size_t hash_len,
+                        uint8_t *sig, size_t sig_len)
+{
+    if (!g || !priv || !pub || !hash || !sig) return SEAM_E_ARG;
+    if (hash_len == 0 || hash_len > MAX_HASH || sig_len != 2 * g->nlen) return SEAM_E_LENGTH;
+    if (priv_len == 0 || priv_len > g->nlen || pub_len == 0) return SEAM_E_LENGTH;
+    seam_wipe(sig, sig_len);
+    uint8_t upub[CR_EC_MAX_POINT];
+    BN_CTX *bn = BN_CTX_new_ex(cr_int_libctx());
+    if (!bn) return SEAM_E_NOMEM;
+    EC_POINT *q = point_decode(g, pub, pub_len, bn);
+    seam_err e = q ? point_encode(g, q, upub, bn) : SEAM_E_FORMAT;
+    EC_POINT_free(q);
+    BN_CTX_free(bn);
+    if (e == SEAM_OK) e = sign_with(g, priv, priv_len, upub, hash, hash_len, sig, sig_len);
     if (e != SEAM_OK) seam_wipe(sig, sig_len);
     return e;
 }

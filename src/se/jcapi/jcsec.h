@@ -35,10 +35,14 @@ enum {
 enum { KF_NONE, KF_AES, KF_DES, KF_HMAC, KF_EC_PUB, KF_EC_PRIV, KF_RSA_PUB, KF_RSA_PRIV,
        KF_RSA_CRT };
 
-/* EC components */
+/* EC components. EC_WPUB is not an API component: an EC private key's data array has one
+ * more slot after S holding the public point W = S * G (uncompressed), derived by keys.c when
+ * S and the domain parameters are set, and dropped (mask bit cleared) by every write to the
+ * key, so it is either absent or W of the current S. Public data: no wipe needed. */
 enum { EC_P, EC_A, EC_B, EC_G, EC_R, EC_K, EC_WS, EC_NCOMP };
+#define EC_WPUB EC_NCOMP
 
-#define SEC_MAX_COMP 7
+#define SEC_MAX_COMP 8
 #define SEC_MAX_COMP_LEN 1100 /* enough for a G or W point of P-521 and an RSA-4096 modulus */
 
 /* Throws CryptoException with the reason. Returns -1. */
@@ -72,6 +76,9 @@ int sec_key_family(uint8_t type);
  * the parameters are unset or not a valid curve. Release with sec_ec_group_put. */
 int sec_ec_group(jv_vm *vm, const sec_key *k, cr_ec_group **g, bool *owned);
 void sec_ec_group_put(cr_ec_group *g, bool owned);
+/* The cached public point W of an EC private key (EC_WPUB) into out; its length, or -1 when it
+ * is not cached (not yet derived, or a key array of the layout before the cache). */
+int sec_ec_cached_w(jv_vm *vm, const sec_key *k, uint8_t *out, size_t cap);
 /* Sets the default domain parameters of a size (256: P-256, 384: P-384, 521: P-521) into a
  * key. -1 unsupported size. */
 int sec_ec_set_default(jv_vm *vm, const sec_key *k);

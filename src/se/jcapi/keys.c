@@ -9,7 +9,10 @@
  * Layout of `data`: u16 big-endian mask of the components set, then per component a u16
  * big-endian length and a fixed capacity. Every update of a persistent key (component, length
  * and mask) is one store transaction of its own, or part of the applet's open transaction
- * (JCRE §7: like any field update). Keys never cross the firewall: every native checks the
+ * (JCRE §7: like any field update). An EC private key has one more slot, EC_WPUB (jcsec.h):
+ * the public point S * G, so that ECDSA signing need not derive it at each call; any write to
+ * the key clears its mask bit in the same update, and it is derived again (a write of its own,
+ * after the component's) when the key is complete, outside an applet transaction. Keys never cross the firewall: every native checks the
  * key object and each array argument against the caller's context (JCRE §6.2.8); a key is
  * readable (getKey, getS, ...) only by its owner context, as the API says.
  */
@@ -69,6 +72,7 @@ static int layout(int fam, int32_t bits, uint16_t cap[SEC_MAX_COMP])
         cap[EC_R] = (uint16_t)(n + 1);
         cap[EC_K] = 2;
         cap[EC_WS] = fam == KF_EC_PUB ? (uint16_t)(1 + 2 * n) : n;
+        cap[EC_WPUB] = fam == KF_EC_PRIV ? (uint16_t)(1 + 2 * n) : 0;
         return EC_NCOMP;
     case KF_RSA_PUB:
     case KF_RSA_PRIV:
@@ -188,6 +192,7 @@ static int key_write(jv_vm *vm, const sec_key *k, int comp, const uint8_t *v, si
         free(z);
     } else {
         uint16_t mask = (uint16_t)(b[0] << 8 | b[1]) | (uint16_t)(1u << comp);
+        if (k->family == KF_EC_PRIV && comp != EC_WPUB) mask &= (uint16_t) ~(1u << EC_WPUB);
         uint32_t off = comp_off(cap, comp);
         uint8_t hdr[2] = {(uint8_t)(len >> 8), (uint8_t)len}, mb[2] = {(uint8_t)(mask >> 8),
                                                                        (uint8_t)mask};
@@ -211,6 +216,37 @@ int sec_key_put(jv_vm *vm, const sec_key *k, int comp, const uint8_t *v, size_t 
     return key_write(vm, k, comp, v, len, false);
 }
 
+/* True when the key array has the EC_WPUB slot (arrays made before it existed do not). */
+static bool has_wslot(const jv_obj *o, const sec_key *k, const uint16_t *cap)
+{
+    return k->family == KF_EC_PRIV && o->len >= comp_off(cap, EC_WPUB + 1);
+}
+
+int sec_ec_cached_w(jv_vm *vm, const sec_key *k, uint8_t *out, size_t cap_out)
+{
+    jv_obj o;
+    uint16_t cap[SEC_MAX_COMP];
+    const uint8_t *b = key_bytes(vm, k, &o, cap);
+    if (!b || !has_wslot(&o, k, cap) || !((b[0] << 8 | b[1]) & (1u << EC_WPUB))) return -1;
+    uint32_t off = comp_off(cap, EC_WPUB);
+    uint16_t len = (uint16_t)(b[off] << 8 | b[off + 1]);
+    if (len != cap[EC_WPUB] || len > cap_out) return -1;
+    memcpy(out, b + off + 2, len);
+    return len;
+}
+
+/* Stores W into the EC_WPUB slot of an EC private key (no-op for other keys or old arrays). */
+static int ec_cache_put(jv_vm *vm, const sec_key *k, const uint8_t *w, size_t wl)
+{
+    jv_obj o;
+    uint16_t cap[SEC_MAX_COMP];
+    const uint8_t *b = key_bytes(vm, k, &o, cap);
+    if (!b || !has_wslot(&o, k, cap) || wl != cap[EC_WPUB]) return 0;
+    return key_write(vm, k, EC_WPUB, w, wl, false);
+}
+
+static int ec_cache_refresh(jv_vm *vm, const sec_key *k);
+
 /* ---- natives ---- */
 
 SEC_NATIVE(n_key_alloc)
@@ -225,6 +261,7 @@ SEC_NATIVE(n_key_alloc)
     if (nc < 0) return sec_throw(vm, CE_NO_SUCH_ALGORITHM);
     if (ev != 0 && ev != JV_CLEAR_ON_RESET && ev != JV_CLEAR_ON_DESELECT)
         return sec_throw(vm, CE_ILLEGAL_VALUE);
+    if (fam == KF_EC_PRIV) nc = EC_WPUB + 1; /* room for the cached W */
     jv_ref r;
     if (jv_new_array(vm, jv_cur_ctx(vm), JV_K_BYTE, NULL, (int32_t)comp_off(cap, nc),
                      (uint8_t)ev, &r))
@@ -279,6 +316,7 @@ SEC_NATIVE(n_key_put)
     int rc = check_comp(vm, &k, comp, &v, &len);
     if (!rc) rc = sec_key_put(vm, &k, comp, v, (size_t)len);
     seam_wipe(buf, sizeof buf);
+    if (!rc) rc = ec_cache_refresh(vm, &k);
     return rc;
 }
 
@@ -310,7 +348,8 @@ SEC_NATIVE(n_key_put_short)
     if ((k.family != KF_EC_PUB && k.family != KF_EC_PRIV) || (int8_t)a[1] != EC_K)
         return sec_throw(vm, CE_ILLEGAL_VALUE);
     uint8_t b[2] = {(uint8_t)(a[2] >> 8), (uint8_t)a[2]};
-    return sec_key_put(vm, &k, EC_K, b, 2);
+    int rc = sec_key_put(vm, &k, EC_K, b, 2);
+    return rc ? rc : ec_cache_refresh(vm, &k);
 }
 
 SEC_NATIVE(n_key_take_short)
@@ -380,7 +419,8 @@ SEC_NATIVE(n_key_copy_domain)
     (void)m, (void)ret;
     sec_key dst, src;
     if (sec_key_get(vm, (jv_ref)a[0], &dst) || sec_key_get(vm, (jv_ref)a[1], &src)) return -1;
-    return copy_domain(vm, &dst, &src);
+    int rc = copy_domain(vm, &dst, &src);
+    return rc ? rc : ec_cache_refresh(vm, &dst);
 }
 
 SEC_NATIVE(n_kp_check)
@@ -555,8 +595,31 @@ static int gen_ec(jv_vm *vm, const sec_key *pub, const sec_key *priv)
     }
     rc = sec_key_put(vm, priv, EC_WS, s, sl);
     if (!rc) rc = sec_key_put(vm, pub, EC_WS, w, wl);
+    if (!rc) rc = ec_cache_put(vm, priv, w, wl);
     seam_wipe(s, sizeof s);
     return rc;
+}
+
+/* Derives W = S * G into the EC_WPUB slot of a complete EC private key. Skipped inside an
+ * applet's transaction on a persistent key (the cache would take room in the commit buffer;
+ * signing then derives W itself) and for parameters that are not a valid curve. */
+static int ec_cache_refresh(jv_vm *vm, const sec_key *k)
+{
+    jv_obj o;
+    uint16_t cap[SEC_MAX_COMP];
+    if (k->family != KF_EC_PRIV || !sec_key_ready(vm, k)) return 0;
+    const uint8_t *b = key_bytes(vm, k, &o, cap);
+    if (!b || !has_wslot(&o, k, cap) || (!o.ram && store_in_tx(vm->s->st))) return 0;
+    cr_ec_group *g;
+    bool owned;
+    if (sec_ec_group(vm, k, &g, &owned)) return 0;
+    uint8_t s[CR_EC_MAX_FIELD + 2], w[CR_EC_MAX_POINT];
+    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s);
+    size_t wl = cr_ec_point_len(g);
+    bool ok = sl > 0 && wl <= sizeof w && cr_ec_public(g, s, (size_t)sl, w, wl) == SEAM_OK;
+    sec_ec_group_put(g, owned);
+    seam_wipe(s, sizeof s);
+    return ok ? ec_cache_put(vm, k, w, wl) : 0;
 }
 
 /* ---- RSA keys through cr_rsa (src/crypto/rsa.c) ---- */

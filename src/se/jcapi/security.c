@@ -9,7 +9,8 @@
  * init is called again), freed at power-down. The key is re-read and re-checked (owner, type,
  * initialized) at every operation, so a cleared key gives UNINITIALIZED_KEY. MACs and
  * signatures are compared in constant time (seam_ct_equal); buffers holding key material or
- * secrets are wiped on every path out. ECDSA signing verifies its own signature (src/crypto).
+ * secrets are wiped on every path out. ECDSA signing verifies its own signature (src/crypto),
+ * against the public point cached in the private key (keys.c) when there is one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -238,9 +239,10 @@ SEC_NATIVE(n_rnd_seed)
 /* ---- Signature ---- */
 
 enum { SIG_DES_MAC8 = 2, SIG_RSA = 3, SIG_ECDSA = 5, SIG_AES_MAC128 = 6, SIG_HMAC = 7 };
-enum { PAD_NULL = 0, PAD_NOPAD = 1, PAD_M2 = 3, PAD_PKCS1 = 7, PAD_PSS = 8 };
+enum { PAD_NULL = 0, PAD_NOPAD = 1, PAD_M2 = 3, PAD_M2_ALG3 = 5, PAD_PKCS1 = 7, PAD_PSS = 8 };
 enum { ALG_DES_MAC8_NOPAD = 2, ALG_DES_MAC8_ISO9797_M2 = 6, ALG_RSA_SHA_PKCS1 = 10,
-       ALG_ECDSA_SHA = 17, ALG_AES_MAC_128_NOPAD = 18, ALG_RSA_SHA_PKCS1_PSS = 21,
+       ALG_ECDSA_SHA = 17, ALG_AES_MAC_128_NOPAD = 18, ALG_DES_MAC8_ISO9797_1_M2_ALG3 = 20,
+       ALG_RSA_SHA_PKCS1_PSS = 21,
        ALG_HMAC_SHA1 = 24, ALG_HMAC_SHA_256 = 25, ALG_HMAC_SHA_384 = 26, ALG_HMAC_SHA_512 = 27,
        ALG_ECDSA_SHA_256 = 33, ALG_ECDSA_SHA_384 = 34, ALG_ECDSA_SHA_224 = 37,
        ALG_ECDSA_SHA_512 = 38, ALG_RSA_SHA_224_PKCS1 = 39, ALG_RSA_SHA_256_PKCS1 = 40,
@@ -278,6 +280,7 @@ static int sig_map(int alg, int *md, int *cipher, int *pad)
         {ALG_HMAC_SHA_512, MD_SHA_512, SIG_HMAC, PAD_NULL},
         {ALG_DES_MAC8_NOPAD, MD_NULL, SIG_DES_MAC8, PAD_NOPAD},
         {ALG_DES_MAC8_ISO9797_M2, MD_NULL, SIG_DES_MAC8, PAD_M2},
+        {ALG_DES_MAC8_ISO9797_1_M2_ALG3, MD_NULL, SIG_DES_MAC8, PAD_M2_ALG3},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (t[i].alg == alg) {
@@ -297,7 +300,8 @@ static int sig_op(int32_t algs)
     if (ci == SIG_ECDSA && pad == PAD_NULL && (md == MD_NULL || md_supported(md))) return OP_ECDSA;
     if (ci == SIG_RSA && (pad == PAD_PKCS1 || pad == PAD_PSS) && md_supported(md)) return OP_RSA;
     if (ci == SIG_HMAC && pad == PAD_NULL && md_supported(md)) return OP_HMAC;
-    if (ci == SIG_DES_MAC8 && (pad == PAD_NOPAD || pad == PAD_M2) && md == MD_NULL)
+    if (ci == SIG_DES_MAC8 && (pad == PAD_NOPAD || pad == PAD_M2 || pad == PAD_M2_ALG3) &&
+        md == MD_NULL)
         return OP_DES_MAC;
     return OP_NONE;
 }
@@ -364,6 +368,8 @@ static int sig_init(jv_vm *vm, jv_slot *a, bool with_iv)
     if (mode != 1 && mode != 2) return sec_throw(vm, CE_ILLEGAL_VALUE);
     sec_key k;
     if (key_for(vm, (jv_ref)a[1], op, mode, &k)) return -1;
+    if ((int8_t)sig_algs(vm, obj) == PAD_M2_ALG3 && op == OP_DES_MAC && k.size != 128)
+        return sec_throw(vm, CE_ILLEGAL_VALUE); /* MAC algorithm 3 takes a 2-key (K1, K2) key */
     uint8_t iv[16] = {0};
     if (with_iv) {
         int want = op == OP_AES_MAC ? 16 : op == OP_DES_MAC ? 8 : -1;
@@ -446,8 +452,45 @@ SEC_NATIVE(n_sig_update)
     return acc_add(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3]);
 }
 
+/* One pass of DES (8-byte key) or TDEA in ECB or CBC over len bytes (a multiple of 8). */
+static seam_err des_pass(cr_cipher_alg alg, bool enc, const uint8_t *key, size_t kl,
+                         const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
+{
+    cr_cipher_ctx *c = NULL;
+    size_t ol = 0;
+    seam_err e = cr_cipher_new(alg, enc, key, kl, iv, iv ? 8 : 0, &c);
+    if (!e) e = cr_cipher_final(c, in, len, out, len, &ol);
+    cr_cipher_free(c);
+    return e ? e : ol == len ? SEAM_OK : SEAM_E_CRYPTO;
+}
+
+/* ISO/IEC 9797-1 MAC algorithm 3 ("retail MAC", Java Card ALG_DES_MAC8_ISO9797_1_M2_ALG3)
+ * with padding method 2 and a 2-key key K1 || K2: single-DES CBC-MAC under K1 over the padded
+ * message (initial value iv), then the last block H is transformed to E_K1(D_K2(H)) (§7.3 output
+ * transformation 3), so that the last block gets TDEA-EDE. Built from the DES ECB/CBC modes of
+ * the crypto layer. Returns 8, -3 for a key that is not 16 bytes, -1 on failure. */
+static int des_mac_alg3(const uint8_t *key, int kl, const uint8_t *iv, const uint8_t *d,
+                        size_t len, uint8_t *out)
+{
+    if (kl != 16) return -3;
+    size_t plen = 0;
+    uint8_t *buf = malloc(2 * (len + 8)), *ct = buf + len + 8;
+    if (!buf) return -1;
+    memcpy(buf, d, len);
+    seam_err e = cr_pad_m2(buf, len, len + 8, 8, &plen);
+    if (!e) e = des_pass(CR_CIPHER_DES_CBC, true, key, 8, iv, buf, plen, ct);
+    uint8_t h[8];
+    if (!e) e = des_pass(CR_CIPHER_DES_ECB, false, key + 8, 8, NULL, ct + plen - 8, 8, h);
+    if (!e) e = des_pass(CR_CIPHER_DES_ECB, true, key, 8, NULL, h, 8, out);
+    seam_wipe(buf, 2 * (len + 8));
+    seam_wipe(h, sizeof h);
+    free(buf);
+    return e ? -1 : 8;
+}
+
 /* Computes the MAC or the hash of the accumulated input into out (64 bytes); returns its
- * length, -2 for input the algorithm refuses (ILLEGAL_USE), -1 on failure. */
+ * length, -2 for input the algorithm refuses (ILLEGAL_USE), -3 for a key the algorithm
+ * refuses (ILLEGAL_VALUE), -1 on failure. */
 static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, uint8_t *out)
 {
     uint8_t key[256];
@@ -483,6 +526,10 @@ static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, u
         kl = sec_key_comp(vm, k, 0, key, sizeof key);
         cr_mac_ctx *c = NULL;
         bool m2 = s->pad == PAD_M2;
+        if (s->pad == PAD_M2_ALG3) {
+            n = kl > 0 ? des_mac_alg3(key, kl, s->iv0, s->data, s->len, out) : -1;
+            break;
+        }
         if (!m2 && (s->len % 8 || !s->len)) {
             n = -2;
             break;
@@ -520,14 +567,21 @@ static int ecdsa_sign(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl, 
     cr_ec_group *g;
     bool owned;
     if (sec_ec_group(vm, k, &g, &owned)) return -3;
-    uint8_t s[CR_EC_MAX_FIELD + 2], raw[2 * (CR_EC_MAX_FIELD + 1)];
+    uint8_t s[CR_EC_MAX_FIELD + 2], raw[2 * (CR_EC_MAX_FIELD + 1)], w[CR_EC_MAX_POINT];
     size_t ol = cr_ec_order_len(g);
-    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s);
+    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s), wl = sec_ec_cached_w(vm, k, w, sizeof w);
     size_t dl = 0;
     int n = -1;
-    if (sl > 0 && 2 * ol <= sizeof raw && !cr_ec_sign(g, s, (size_t)sl, h, hl, raw, 2 * ol) &&
-        !cr_ecdsa_raw_to_der(raw, 2 * ol, der, cap, &dl))
-        n = (int)dl;
+    seam_err e = SEAM_E_ARG;
+    if (sl > 0 && 2 * ol <= sizeof raw) {
+        /* With the cached W (keys.c) no scalar multiplication is needed to find it; a W that
+         * is not S * G fails the verify-after-sign (SEAM_E_FAULT), and then W is derived. */
+        e = wl > 0 ? cr_ec_sign_pub(g, s, (size_t)sl, w, (size_t)wl, h, hl, raw, 2 * ol)
+                   : SEAM_E_FAULT;
+        if (e == SEAM_E_FAULT || e == SEAM_E_FORMAT)
+            e = cr_ec_sign(g, s, (size_t)sl, h, hl, raw, 2 * ol);
+    }
+    if (!e && !cr_ecdsa_raw_to_der(raw, 2 * ol, der, cap, &dl)) n = (int)dl;
     sec_ec_group_put(g, owned);
     seam_wipe(s, sizeof s);
     return n;
