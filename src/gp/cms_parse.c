@@ -20,6 +20,7 @@
  * Digests and signatures go through include/seam/crypto.h.
  */
 #include "seam/cms.h"
+#include "seam/der.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,64 +79,13 @@ static bool eq(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 
 /* ---- DER elements ---- */
 
-/* One element: tag, content, and the whole encoding from the tag on. */
-typedef struct {
-    uint8_t tag;
-    const uint8_t *v;
-    size_t vlen;
-    const uint8_t *all;
-    size_t alen;
-} el;
+typedef der_el el;
 
-/* Reads one element (X.690 §8.1.2-8.1.3 with the DER restrictions of §10.1). On failure the
- * reader is left where it was. */
+/* Reads one element with the shared DER reader (include/seam/der.h). */
 static seam_err get(ctx *c, seam_rd *r, el *t, const char *what)
 {
-    size_t at = r->off;
-    uint8_t tag, b;
-    memset(t, 0, sizeof *t);
-    if (seam_rd_u8(r, &tag) || seam_rd_u8(r, &b)) goto truncated;
-    if ((tag & 0x1f) == 0x1f) {
-        r->off = at;
-        return bad(c, SEAM_E_FORMAT, "%s: high tag number", what);
-    }
-    size_t n = b;
-    if (b == 0x80) {
-        r->off = at;
-        return bad(c, SEAM_E_FORMAT, "%s: indefinite length (BER, not DER)", what);
-    }
-    if (b > 0x80) {
-        size_t octets = b & 0x7fu;
-        if (octets > 3) { /* 16 MiB: far beyond anything the card takes */
-            r->off = at;
-            return bad(c, SEAM_E_FORMAT, "%s: length field too long", what);
-        }
-        n = 0;
-        for (size_t i = 0; i < octets; i++) {
-            if (seam_rd_u8(r, &b)) goto truncated;
-            if (i == 0 && b == 0) {
-                r->off = at;
-                return bad(c, SEAM_E_FORMAT, "%s: length not minimal", what);
-            }
-            n = n << 8 | b;
-        }
-        if (n < 0x80) {
-            r->off = at;
-            return bad(c, SEAM_E_FORMAT, "%s: length not minimal", what);
-        }
-    }
-    if (seam_rd_bytes(r, n, &t->v)) {
-        r->off = at;
-        return bad(c, SEAM_E_FORMAT, "%s: content runs past its container", what);
-    }
-    t->tag = tag;
-    t->vlen = n;
-    t->all = r->p + at;
-    t->alen = r->off - at;
-    return SEAM_OK;
-truncated:
-    r->off = at;
-    return bad(c, SEAM_E_FORMAT, "%s: truncated", what);
+    const char *why = der_get(r, t);
+    return why ? bad(c, SEAM_E_FORMAT, "%s: %s", what, why) : SEAM_OK;
 }
 
 static bool next_is(const seam_rd *r, uint8_t tag)

@@ -16,6 +16,7 @@
  * Signatures go through include/seam/crypto.h (SHA-256, ECDSA P-256); the chain rules live in
  * x509_chain.c.
  */
+#include "seam/der.h"
 #include "seam/x509.h"
 
 #include <stdarg.h>
@@ -87,69 +88,14 @@ static bool span_eq(const uint8_t *p, size_t n, const uint8_t *q, size_t m)
 
 /* ---- the DER reader ---- */
 
-/* One TLV as read: its tag, the content, and the whole encoding (tag through content). */
-typedef struct {
-    uint8_t tag;
-    const uint8_t *v;
-    size_t vlen;
-    const uint8_t *all;
-    size_t alen;
-} tlv;
+typedef der_el tlv;
 
-/* Reads the next TLV of r (X.690 §8.1, §10.1). Refuses high tag numbers (§8.1.2.4: RFC 5280
- * needs none), the indefinite form (§10.1), reserved and over-long length forms and any length
- * not in the fewest octets, and content that runs past r. */
+/* Reads the next TLV of r with the shared DER reader (include/seam/der.h); RFC 5280 needs no
+ * high tag numbers and no indefinite lengths. */
 static seam_err der_read(pctx *c, seam_rd *r, tlv *t, const char *what)
 {
-    memset(t, 0, sizeof *t);
-    size_t start = r->off;
-    uint8_t tag, l0;
-    if (seam_rd_u8(r, &tag) != SEAM_OK || seam_rd_u8(r, &l0) != SEAM_OK) {
-        r->off = start;
-        return fail(c, SEAM_E_FORMAT, "%s: truncated", what);
-    }
-    if ((tag & 0x1f) == 0x1f) {
-        r->off = start;
-        return fail(c, SEAM_E_FORMAT, "%s: high tag number form", what);
-    }
-    size_t n = l0;
-    if (l0 == 0x80) {
-        r->off = start;
-        return fail(c, SEAM_E_FORMAT, "%s: indefinite length", what);
-    }
-    if (l0 > 0x80) {
-        size_t k = l0 & 0x7f;
-        if (k > 4) {
-            r->off = start;
-            return fail(c, SEAM_E_FORMAT, "%s: length too long", what);
-        }
-        n = 0;
-        for (size_t i = 0; i < k; i++) {
-            uint8_t b;
-            if (seam_rd_u8(r, &b) != SEAM_OK) {
-                r->off = start;
-                return fail(c, SEAM_E_FORMAT, "%s: truncated length", what);
-            }
-            if (i == 0 && b == 0) {
-                r->off = start;
-                return fail(c, SEAM_E_FORMAT, "%s: non-minimal length", what);
-            }
-            n = (n << 8) | b;
-        }
-        if (n < 0x80) {
-            r->off = start;
-            return fail(c, SEAM_E_FORMAT, "%s: non-minimal length", what);
-        }
-    }
-    if (seam_rd_bytes(r, n, &t->v) != SEAM_OK) {
-        r->off = start;
-        return fail(c, SEAM_E_FORMAT, "%s: length beyond its container", what);
-    }
-    t->tag = tag;
-    t->vlen = n;
-    t->all = r->p + start;
-    t->alen = r->off - start;
-    return SEAM_OK;
+    const char *why = der_get(r, t);
+    return why ? fail(c, SEAM_E_FORMAT, "%s: %s", what, why) : SEAM_OK;
 }
 
 static bool der_peek(const seam_rd *r, uint8_t tag)
