@@ -3,7 +3,13 @@
  * (each names its source), incremental use against one-shot results, and negative cases for
  * every argument check.
  */
+/* The low-level SHA*_CTX API (deprecated in OpenSSL 3.0) is used only to read the chaining
+ * state after a block-aligned prefix, for the cr_md_state tests. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include "check.h"
+
+#include <openssl/sha.h>
 
 #include "seam/crypto_ext.h"
 
@@ -1674,11 +1680,108 @@ static void test_crc(void)
     CHECK_EQ(cr_crc32(NULL, 0), 0);
 }
 
+/* The chaining state (big-endian words, the full eight for SHA-224/384) after hashing m, which
+ * is whole blocks, read from OpenSSL's low-level contexts; returns its length. */
+static size_t sha_state_after(cr_md_alg alg, const uint8_t *m, size_t len, uint8_t *st)
+{
+    size_t n = 0;
+    if (alg == CR_MD_SHA1) {
+        SHA_CTX c;
+        SHA1_Init(&c);
+        SHA1_Update(&c, m, len);
+        SHA_LONG w[5] = {c.h0, c.h1, c.h2, c.h3, c.h4};
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 4; j++)
+                st[n++] = (uint8_t)(w[i] >> (24 - 8 * j));
+    } else if (alg == CR_MD_SHA224 || alg == CR_MD_SHA256) {
+        SHA256_CTX c;
+        alg == CR_MD_SHA224 ? SHA224_Init(&c) : SHA256_Init(&c);
+        SHA256_Update(&c, m, len);
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 4; j++)
+                st[n++] = (uint8_t)(c.h[i] >> (24 - 8 * j));
+    } else {
+        SHA512_CTX c;
+        alg == CR_MD_SHA384 ? SHA384_Init(&c) : SHA512_Init(&c);
+        SHA512_Update(&c, m, len);
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++)
+                st[n++] = (uint8_t)(c.h[i] >> (56 - 8 * j));
+    }
+    return n;
+}
+
+/* For each digest: SHA(M1 || M2) by EVP equals the digest continued from the state after M1
+ * (M1 = 1 and 3 blocks; M2 empty, short, and longer than a block, fed in pieces). */
+static void test_md_state(void)
+{
+    uint8_t msg[600];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 7 + 3);
+    static const size_t m2lens[] = {0, 1, 55, 111, 200};
+    for (cr_md_alg alg = CR_MD_SHA1; alg <= CR_MD_SHA512; alg++) {
+        size_t bl = cr_md_block_len(alg);
+        CHECK_EQ(cr_md_state_len(alg), alg == CR_MD_SHA1 ? 20 : alg <= CR_MD_SHA256 ? 32 : 64);
+        for (size_t nb = 1; nb <= 3; nb += 2) {
+            size_t m1 = nb * bl;
+            uint8_t st[64];
+            size_t sl = sha_state_after(alg, msg, m1, st);
+            REQUIRE(sl == cr_md_state_len(alg));
+            for (size_t k = 0; k < sizeof m2lens / sizeof m2lens[0]; k++) {
+                size_t m2 = m2lens[k];
+                uint8_t want[64], got[64];
+                size_t wl = 0, gl = 0;
+                REQUIRE(cr_md(alg, msg, m1 + m2, want, sizeof want, &wl) == SEAM_OK);
+                cr_md_state_ctx *c = NULL;
+                REQUIRE(cr_md_state_new(alg, st, sl, m1, &c) == SEAM_OK);
+                size_t h = m2 / 2;
+                CHECK_EQ(cr_md_state_update(c, msg + m1, h), SEAM_OK);
+                CHECK_EQ(cr_md_state_update(c, msg + m1 + h, m2 - h), SEAM_OK);
+                CHECK_EQ(cr_md_state_final(c, got, sizeof got, &gl), SEAM_OK);
+                CHECK_EQ(gl, wl);
+                CHECK_MEM(got, want, wl);
+                /* spent after final */
+                CHECK_EQ(cr_md_state_update(c, msg, 1), SEAM_E_STATE);
+                CHECK_EQ(cr_md_state_final(c, got, sizeof got, &gl), SEAM_E_STATE);
+                cr_md_state_free(c);
+            }
+        }
+    }
+}
+
+static void test_md_state_negative(void)
+{
+    uint8_t st[64] = {0}, out[64];
+    size_t ol = 0;
+    cr_md_state_ctx *c = (cr_md_state_ctx *)1;
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA256, st, 32, 63, &c), SEAM_E_LENGTH);
+    CHECK(c == NULL);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA256, st, 32, 0, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA512, st, 64, 64, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA1, st, 20, UINT64_C(1) << 61, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA224, st, 28, 64, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA384, st, 48, 128, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA1, st, 32, 64, &c), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_new((cr_md_alg)9, st, 32, 64, &c), SEAM_E_UNSUPPORTED);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA256, NULL, 32, 64, &c), SEAM_E_ARG);
+    CHECK_EQ(cr_md_state_new(CR_MD_SHA256, st, 32, 64, NULL), SEAM_E_ARG);
+    CHECK_EQ(cr_md_state_len((cr_md_alg)0), 0);
+    REQUIRE(cr_md_state_new(CR_MD_SHA256, st, 32, 64, &c) == SEAM_OK);
+    CHECK_EQ(cr_md_state_update(c, NULL, 1), SEAM_E_ARG);
+    CHECK_EQ(cr_md_state_final(c, out, 31, &ol), SEAM_E_LENGTH);
+    CHECK_EQ(cr_md_state_update(NULL, out, 1), SEAM_E_ARG);
+    CHECK_EQ(cr_md_state_final(NULL, out, 64, &ol), SEAM_E_ARG);
+    cr_md_state_free(c);
+    cr_md_state_free(NULL);
+}
+
 int main(void)
 {
     RUN(test_md_fips180);
     RUN(test_md_million);
     RUN(test_md_negative);
+    RUN(test_md_state);
+    RUN(test_md_state_negative);
     RUN(test_aes_sp800_38a);
     RUN(test_aes_ctr_wrap);
     RUN(test_cipher_negative);

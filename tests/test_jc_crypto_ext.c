@@ -9,8 +9,14 @@
  * Status words of Harness: 0x6B00 | CryptoException reason, 0x6B10 AIOOBE, 0x6B11 NPE,
  * 0x6B12 SecurityException, 0x6B13 ClassCastException.
  */
+/* The low-level SHA*_CTX API (deprecated in OpenSSL 3.0) is used only to read the chaining
+ * state after a block-aligned prefix, for the setInitialDigest test. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
 #include <stdarg.h>
 #include <stdbool.h>
+
+#include <openssl/sha.h>
 
 #include "check.h"
 #include "jcrig.h"
@@ -1257,7 +1263,12 @@ static void test_negative(void)
         {H_INIT, 0, 0, {1}, 0x6B01, "RSA sign with the public key"},
         {H_INIT, 3, 4, {2, 2390, 12}, 0x6B10, "GCM nonce past the end"},
         {H_INIT, 4, 4, {2, 0, 17}, 0x6B01, "CTR IV of 17 bytes"},
-        {H_INFO, 7, 2, {0}, 0x6B05, "InitializedMessageDigest.setInitialDigest"},
+        {H_INFO, 7, 4, {0, 31, 32, 8}, 0x6B01, "setInitialDigest: SHA-256 state of 31 bytes"},
+        {H_INFO, 7, 4, {2390, 32, 0, 8}, 0x6B10, "setInitialDigest: state past the end"},
+        {H_INFO, 7, 4, {-1, 32, 0, 8}, 0x6B10, "setInitialDigest: negative state offset"},
+        {H_INFO, 7, 4, {0, 32, 2398, 8}, 0x6B10, "setInitialDigest: length past the end"},
+        {H_INFO, 7, 4, {0, 32, 0, -1}, 0x6B10, "setInitialDigest: negative length length"},
+        {H_INFO, 7, 4, {0, -32, 0, 8}, 0x6B10, "setInitialDigest: negative state length"},
         {H_INFO, 0, 2, {0}, 0x6B05, "Signature.setInitialDigest"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1283,6 +1294,125 @@ static void test_negative(void)
     jc_card_free(&C);
 }
 
+/* ======================================================================================== */
+/* InitializedMessageDigest.setInitialDigest                                                */
+/* ======================================================================================== */
+
+/* The chaining state (big-endian words, all eight for SHA-224/384) after hashing m (whole
+ * blocks), read from OpenSSL's low-level contexts; returns its length. */
+static size_t sha_state_after(cr_md_alg alg, const uint8_t *m, size_t len, uint8_t *st)
+{
+    size_t n = 0;
+    if (alg == CR_MD_SHA1) {
+        SHA_CTX c;
+        SHA1_Init(&c);
+        SHA1_Update(&c, m, len);
+        SHA_LONG w[5] = {c.h0, c.h1, c.h2, c.h3, c.h4};
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 4; j++)
+                st[n++] = (uint8_t)(w[i] >> (24 - 8 * j));
+    } else if (alg == CR_MD_SHA224 || alg == CR_MD_SHA256) {
+        SHA256_CTX c;
+        alg == CR_MD_SHA224 ? SHA224_Init(&c) : SHA256_Init(&c);
+        SHA256_Update(&c, m, len);
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 4; j++)
+                st[n++] = (uint8_t)(c.h[i] >> (24 - 8 * j));
+    } else {
+        SHA512_CTX c;
+        alg == CR_MD_SHA384 ? SHA384_Init(&c) : SHA512_Init(&c);
+        SHA512_Update(&c, m, len);
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++)
+                st[n++] = (uint8_t)(c.h[i] >> (56 - 8 * j));
+    }
+    return n;
+}
+
+/* For each digest: the state after M1 (two blocks) given to setInitialDigest, then M2 (300
+ * bytes) through update and doFinal, gives
+ * SHA(M1 || M2) computed by EVP on the host; doFinal and reset return to the initial value;
+ * then the API's ILLEGAL_VALUE cases. */
+static void test_md_initial(void)
+{
+    REQUIRE(h_card());
+    static const struct {
+        int jc;
+        cr_md_alg alg;
+    } algs[] = {{1, CR_MD_SHA1},
+                {7, CR_MD_SHA224},
+                {4, CR_MD_SHA256},
+                {5, CR_MD_SHA384},
+                {6, CR_MD_SHA512}};
+    uint8_t msg[600];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 13 + 5);
+    wr(0, msg, sizeof msg);
+    for (size_t k = 0; k < sizeof algs / sizeof algs[0]; k++) {
+        cr_md_alg alg = algs[k].alg;
+        size_t bl = cr_md_block_len(alg), dl = cr_md_len(alg), m1 = 2 * bl, m2 = 300;
+        uint8_t st[64], want[64], plain[64];
+        size_t sl = sha_state_after(alg, msg, m1, st), wl = 0, pl = 0;
+        REQUIRE(cr_md(alg, msg, m1 + m2, want, sizeof want, &wl) == SEAM_OK);
+        REQUIRE(cr_md(alg, msg + m1, m2, plain, sizeof plain, &pl) == SEAM_OK);
+        wr(1000, st, sl);
+        uint8_t lenb[8] = {0, 0, 0, 0, 0, 0, (uint8_t)(m1 >> 8), (uint8_t)m1};
+        wr(1100, lenb, sizeof lenb);
+        CHECK_EQ(h(H_NEW, 0, K_IMD, 1, algs[k].jc), 0x9000);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_UPDATE, 0, 0, 3, (int)m1, 100, 0), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1 + 100, (int)m2 - 100, 1200), 0x9000);
+        CHECK_EQ(val(), (int)dl);
+        CHECK(io_eq(1200, want, dl));
+        /* doFinal went back to the algorithm's initial value */
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, plain, dl));
+        /* input before setInitialDigest is dropped; reset drops the initial digest */
+        CHECK_EQ(h(H_UPDATE, 0, 0, 3, 0, 7, 0), 0x9000);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, want, dl));
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_INFO, 0, 3, 0), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, plain, dl));
+        /* a length of 2 bytes (no leading zeros) works as well; 16 bytes with leading zeros */
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1106, 2), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, want, dl));
+        uint8_t len16[16] = {0};
+        len16[14] = (uint8_t)(m1 >> 8);
+        len16[15] = (uint8_t)m1;
+        wr(1120, len16, sizeof len16);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1120, 16), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, want, dl));
+        /* ILLEGAL_VALUE: state length other than the full state (SHA-224: 28, SHA-384: 48) */
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)dl == (int)sl ? (int)sl - 1 : (int)dl, 1100, 8),
+                 0x6B01);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl + 1, 1100, 8), 0x6B01);
+        /* ILLEGAL_VALUE: length 0, not a multiple of the block, 2^61 bytes */
+        uint8_t bad[3][8] = {{0}, {0, 0, 0, 0, 0, 0, 0, (uint8_t)(bl / 2)}, {0x20}};
+        wr(1140, bad[0], 24);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1140, 8), 0x6B01);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1148, 8), 0x6B01);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1156, 8), 0x6B01);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, (int)sl, 1100, 0), 0x6B01);
+        /* a failed call leaves the object in its initial state */
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        CHECK(io_eq(1200, plain, dl));
+    }
+    /* a SHA-1 length (multiple of 64) that is not a multiple of 128 for SHA-512 */
+    CHECK_EQ(h(H_NEW, 1, K_IMD, 1, 6), 0x9000);
+    uint8_t l64[2] = {0, 64};
+    wr(1180, l64, 2);
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, 64, 1180, 2), 0x6B01);
+    /* a persistent MessageDigest (getInstance) is an InitializedMessageDigest on seam too */
+    CHECK_EQ(h(H_NEW, 2, K_MD, 1, 4), 0x9000);
+    CHECK_EQ(h(H_INFO, 2, 4, 4, 1000, 32, 1180, 2), 0x9000);
+    jc_card_free(&C);
+}
+
 int main(void)
 {
     RUN(test_rsa_kat);
@@ -1298,5 +1428,6 @@ int main(void)
     RUN(test_ccm);
     RUN(test_checksum);
     RUN(test_negative);
+    RUN(test_md_initial);
     return check_summary();
 }

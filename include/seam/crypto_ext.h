@@ -67,6 +67,22 @@ seam_err cr_md_final(cr_md_ctx *ctx, uint8_t *out, size_t cap, size_t *out_len);
 seam_err cr_md_copy(cr_md_ctx *dst, const cr_md_ctx *src);
 void cr_md_free(cr_md_ctx *ctx);
 
+/* A digest that starts from an intermediate state instead of the algorithm's initial value
+ * (Java Card InitializedMessageDigest.setInitialDigest; src/crypto/md_state.c). state is the
+ * full internal chaining value H(i) of FIPS 180-4 §6 after done bytes, as big-endian words:
+ * cr_md_state_len(alg) bytes, i.e. 20 (SHA-1), 32 (SHA-224 and SHA-256), 64 (SHA-384 and
+ * SHA-512) -- SHA-224 and SHA-384 carry all eight words, not their truncated digest. done must
+ * be a positive multiple of cr_md_block_len(alg) below 2^61 (SEAM_E_LENGTH otherwise, as is a
+ * wrong state_len). update and final work as for cr_md_ctx, except that after final the
+ * context is spent (SEAM_E_STATE) and must be freed; free wipes it. */
+typedef struct cr_md_state_ctx cr_md_state_ctx;
+size_t cr_md_state_len(cr_md_alg alg); /* 0 for an unknown algorithm */
+seam_err cr_md_state_new(cr_md_alg alg, const uint8_t *state, size_t state_len, uint64_t done,
+                         cr_md_state_ctx **ctx);
+seam_err cr_md_state_update(cr_md_state_ctx *ctx, const uint8_t *in, size_t len);
+seam_err cr_md_state_final(cr_md_state_ctx *ctx, uint8_t *out, size_t cap, size_t *out_len);
+void cr_md_state_free(cr_md_state_ctx *ctx);
+
 /* ======================================================================================== */
 /* MACs: HMAC (RFC 2104, FIPS 198-1), AES-CMAC (SP 800-38B), CBC-MAC (ISO/IEC 9797-1)        */
 /* ======================================================================================== */

@@ -96,6 +96,12 @@ typedef struct {
     uint32_t aad_len;
     uint32_t nonce_len;     /* AEAD: data starts with the nonce, then the AAD, then the message */
     int32_t ad_exp, msg_exp; /* AEAD: lengths announced by init (-1: not given) */
+    /* InitializedMessageDigest.setInitialDigest: when md_set, doFinal continues from the chaining
+     * state md_h (cr_md_state_len bytes) after md_done bytes instead of the initial value;
+     * cleared by doFinal and reset (n_fresh). */
+    uint8_t md_set;
+    uint8_t md_h[64];
+    uint64_t md_done;
     uint8_t data[];          /* accumulated input */
 } sec_st;
 
@@ -130,6 +136,7 @@ int out_bytes(jv_vm *vm, jv_ref r, int32_t off, const uint8_t *b, size_t n);
     X("javacard/security/DigestImpl", "doFinal", "([BSS[BS)S", n_md_final)                      \
     X("javacard/security/DigestImpl", "update", "([BSS)V", n_md_update)                         \
     X("javacard/security/DigestImpl", "reset", "()V", n_fresh)                                  \
+    X("javacard/security/DigestImpl", "setInitialDigest", "([BSS[BSS)V", n_md_set_initial)    \
     X("javacard/security/RandomImpl", "nextBytes", "([BSS)S", n_rnd_next)                       \
     X("javacard/security/RandomImpl", "setSeed", "([BSS)V", n_rnd_seed)                         \
     X("javacard/security/SignatureImpl", "resolve", "(BBBB)I", n_sig_resolve)                   \

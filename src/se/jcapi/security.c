@@ -102,6 +102,9 @@ SEC_NATIVE(n_fresh)
     if (s) {
         s->inited = 0;
         acc_reset(s);
+        s->md_set = 0;
+        s->md_done = 0;
+        seam_wipe(s->md_h, sizeof s->md_h);
     }
     return 0;
 }
@@ -145,6 +148,20 @@ static int md_hash(int md, const uint8_t *d, size_t n, uint8_t *out)
     size_t ol = 0;
     if (!md_supported(md) || cr_md(md_alg(md), d, n, out, 64, &ol)) return -1;
     return (int)ol;
+}
+
+/* Hashes the accumulated input continuing from the state set by setInitialDigest (out holds
+ * 64 bytes); -1 on failure. */
+static int md_hash_from(int md, const sec_st *s, uint8_t *out)
+{
+    cr_md_state_ctx *c = NULL;
+    size_t ol = 0;
+    cr_md_alg alg = md_alg(md);
+    if (!alg || cr_md_state_new(alg, s->md_h, cr_md_state_len(alg), s->md_done, &c)) return -1;
+    seam_err e = cr_md_state_update(c, s->data, s->len);
+    if (!e) e = cr_md_state_final(c, out, 64, &ol);
+    cr_md_state_free(c);
+    return e ? -1 : (int)ol;
 }
 
 static uint8_t obj_byte_field(jv_vm *vm, jv_ref obj, const char *cls, const char *name)
@@ -202,11 +219,68 @@ SEC_NATIVE(n_md_final)
     if (acc_add(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3])) return -1;
     sec_st *s = sec_state(vm, obj, 0);
     uint8_t h[64];
-    int n = s ? md_hash(md, s->data, s->len, h) : -1;
-    if (s) acc_reset(s);
+    int n = -1;
+    if (s && s->md_set)
+        n = md_hash_from(md, s, h);
+    else if (s)
+        n = md_hash(md, s->data, s->len, h);
+    if (s) {
+        acc_reset(s);
+        s->md_set = 0;
+        s->md_done = 0;
+        seam_wipe(s->md_h, sizeof s->md_h);
+    }
     if (n < 0) return sec_throw(vm, CE_ILLEGAL_USE);
     *ret = n;
     return out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], h, (size_t)n);
+}
+
+/* InitializedMessageDigest.setInitialDigest (API 3.0.5): initialDigestBuf holds the
+ * intermediate hash value, which is the full internal state (20 bytes for SHA-1, 32 for SHA-224
+ * and SHA-256, 64 for SHA-384 and SHA-512: cr_md_state_len); digestedMsgLenBuf the number of
+ * bytes hashed so far, big-endian, any number of bytes (leading zeros allowed). Ranges first
+ * (NullPointerException, ArrayIndexOutOfBoundsException, SecurityException); then ILLEGAL_VALUE
+ * if the state length is not the algorithm's, or the length is 0, not a multiple of the block
+ * size or 2^61 bytes or more. Drops any input accumulated so far; the state holds until the
+ * next doFinal or reset. */
+SEC_NATIVE(n_md_set_initial)
+{
+    (void)m, (void)ret;
+    jv_ref obj = (jv_ref)a[0];
+    int32_t soff = (int16_t)a[2], slen = (int16_t)a[3];
+    int32_t loff = (int16_t)a[5], llen = (int16_t)a[6];
+    jv_obj so, lo;
+    if (sec_range(vm, (jv_ref)a[1], soff, slen, &so)) return -1;
+    if (sec_range(vm, (jv_ref)a[4], loff, llen, &lo)) return -1;
+    cr_md_alg alg = md_alg(obj_byte_field(vm, obj, MD_CLS, "alg"));
+    size_t sl = cr_md_state_len(alg);
+    if (!sl || (size_t)slen != sl) return sec_throw(vm, CE_ILLEGAL_VALUE);
+    const uint8_t *lb = jv_bytes(&lo) + loff;
+    uint64_t done = 0;
+    for (int32_t i = 0; i < llen; i++) {
+        if (done >> 53) return sec_throw(vm, CE_ILLEGAL_VALUE);
+        done = done << 8 | lb[i];
+    }
+    uint8_t st[64];
+    memcpy(st, jv_bytes(&so) + soff, sl);
+    cr_md_state_ctx *c = NULL;
+    seam_err e = cr_md_state_new(alg, st, sl, done, &c);
+    cr_md_state_free(c);
+    if (e) {
+        seam_wipe(st, sizeof st);
+        return e == SEAM_E_NOMEM ? jv_throw(vm, JV_EX_SYSTEM, 5) : sec_throw(vm, CE_ILLEGAL_VALUE);
+    }
+    sec_st *s = sec_state(vm, obj, 0);
+    if (!s) {
+        seam_wipe(st, sizeof st);
+        return jv_throw(vm, JV_EX_SYSTEM, 5);
+    }
+    acc_reset(s);
+    memcpy(s->md_h, st, sl);
+    s->md_done = done;
+    s->md_set = 1;
+    seam_wipe(st, sizeof st);
+    return 0;
 }
 
 /* ---- RandomData ---- */

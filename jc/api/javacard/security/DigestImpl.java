@@ -31,9 +31,7 @@ final class DigestImpl extends InitializedMessageDigest {
 
     public native void reset();
 
-    public void setInitialDigest(byte[] initialDigestBuf, short initialDigestOffset,
+    public native void setInitialDigest(byte[] initialDigestBuf, short initialDigestOffset,
             short initialDigestLength, byte[] digestedMsgLenBuf, short digestedMsgLenOffset,
-            short digestedMsgLenLength) {
-        CryptoException.throwIt(CryptoException.ILLEGAL_USE);
-    }
+            short digestedMsgLenLength);
 }

@@ -1,7 +1,7 @@
 /*
  * javacard.security.InitializedMessageDigest (Java Card 3.0.5 Classic): a message digest whose
- * intermediate state can be set. seam cannot import a hash state (it has no access to the hash
- * internals through its crypto layer): setInitialDigest throws CryptoException ILLEGAL_USE.
+ * intermediate state can be set (the full chaining state after a block-aligned prefix, and that
+ * prefix's length): DigestImpl's native, over cr_md_state of the crypto layer.
  */
 package javacard.security;
 

@@ -30,7 +30,8 @@
  *   24 VERIFY  P1 object; args inOff, inLen, sigOff, sigLen -> 1 byte
  *   25 TAG     P1 object; P2 0 retrieveTag(off, len) -> u16; P2 1 verifyTag(off, len, req) -> 1
  *   26 INFO    P1 object; P2 0 getLength -> u16, 1 getAlgorithm -> 1 byte, 2 setInitialDigest,
- *              3 MessageDigest.reset
+ *              3 MessageDigest.reset, 4 InitializedMessageDigest.setInitialDigest(io, args
+ *              stateOff, stateLen, io, lenOff, lenLen)
  */
 package seam.sec;
 
@@ -317,6 +318,10 @@ public class Harness extends Applet {
             } else if (p2 == 2) {
                 ((InitializedMessageDigest) md).setInitialDigest(io, (short) 0, (short) 32, io,
                         (short) 32, (short) 8);
+                return 0;
+            } else if (p2 == 4) {
+                ((InitializedMessageDigest) md).setInitialDigest(io, arg(buf, (short) 0),
+                        arg(buf, (short) 1), io, arg(buf, (short) 2), arg(buf, (short) 3));
                 return 0;
             }
             md.reset();
