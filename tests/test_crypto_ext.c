@@ -3,13 +3,8 @@
  * (each names its source), incremental use against one-shot results, and negative cases for
  * every argument check.
  */
-/* The low-level SHA*_CTX API (deprecated in OpenSSL 3.0) is used only to read the chaining
- * state after a block-aligned prefix, for the cr_md_state tests. */
-#define OPENSSL_SUPPRESS_DEPRECATED 1
-
 #include "check.h"
-
-#include <openssl/sha.h>
+#include "shastate.h"
 
 #include "seam/crypto_ext.h"
 
@@ -1678,37 +1673,6 @@ static void test_crc(void)
     CHECK_EQ(cr_crc16_update(0xFFFF, frame, 11), 0xF0B8);
     CHECK_EQ(cr_crc16_x25(NULL, 0), 0);
     CHECK_EQ(cr_crc32(NULL, 0), 0);
-}
-
-/* The chaining state (big-endian words, the full eight for SHA-224/384) after hashing m, which
- * is whole blocks, read from OpenSSL's low-level contexts; returns its length. */
-static size_t sha_state_after(cr_md_alg alg, const uint8_t *m, size_t len, uint8_t *st)
-{
-    size_t n = 0;
-    if (alg == CR_MD_SHA1) {
-        SHA_CTX c;
-        SHA1_Init(&c);
-        SHA1_Update(&c, m, len);
-        SHA_LONG w[5] = {c.h0, c.h1, c.h2, c.h3, c.h4};
-        for (int i = 0; i < 5; i++)
-            for (int j = 0; j < 4; j++)
-                st[n++] = (uint8_t)(w[i] >> (24 - 8 * j));
-    } else if (alg == CR_MD_SHA224 || alg == CR_MD_SHA256) {
-        SHA256_CTX c;
-        alg == CR_MD_SHA224 ? SHA224_Init(&c) : SHA256_Init(&c);
-        SHA256_Update(&c, m, len);
-        for (int i = 0; i < 8; i++)
-            for (int j = 0; j < 4; j++)
-                st[n++] = (uint8_t)(c.h[i] >> (24 - 8 * j));
-    } else {
-        SHA512_CTX c;
-        alg == CR_MD_SHA384 ? SHA384_Init(&c) : SHA512_Init(&c);
-        SHA512_Update(&c, m, len);
-        for (int i = 0; i < 8; i++)
-            for (int j = 0; j < 8; j++)
-                st[n++] = (uint8_t)(c.h[i] >> (56 - 8 * j));
-    }
-    return n;
 }
 
 /* For each digest: SHA(M1 || M2) by EVP equals the digest continued from the state after M1
