@@ -16,52 +16,11 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "tearrig.h"
 #include "seam/gpclient.h"
 #include "seam/se.h"
 #include "seam/sw.h"
 #include "seam/transport.h"
-
-#define MAX_STATES 8192
-
-static uint8_t states[MAX_STATES][32];
-static size_t nstates;
-static bool overflow;
-
-static void hook(void *ctx, store *st)
-{
-    (void)ctx;
-    if (nstates == MAX_STATES) {
-        overflow = true;
-        return;
-    }
-    store_digest(st, states[nstates++]);
-}
-
-/* Atomicity at the command level: every command makes at most one durable update — the whole
- * command or nothing — except EXTERNAL AUTHENTICATE, which by design first spends a try (one
- * update) and then gives it back on success (a second). Any other command that became durable
- * in two steps would leave a mixed state after a cut between them. */
-static unsigned long non_atomic;
-
-static seam_err glue_tx(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
-                        size_t *rlen)
-{
-    size_t before = nstates;
-    seam_err e = se_transmit(ctx, cmd, len, resp, cap, rlen);
-    size_t updates = nstates - before;
-    size_t allowed = (len > 1 && cmd[1] == 0x82) ? 2 : 1;
-    if (e == SEAM_OK && updates > allowed) {
-        fprintf(stderr, "  command %02X%02X%02X%02X made %zu durable updates\n", cmd[0], cmd[1],
-                cmd[2], cmd[3], updates);
-        non_atomic++;
-    }
-    return e;
-}
-
-static seam_err glue_reset(void *ctx, uint8_t *atr, size_t cap, size_t *len)
-{
-    return se_reset(ctx, atr, cap, len);
-}
 
 static const uint8_t seed[] = "seam tear test";
 static gp_keys k_test, k30, k31, k32;
@@ -112,7 +71,7 @@ static seam_err power_up(rig *r, store_medium *m, char *msg, size_t cap)
     se_config cfg = {.medium = m, .quiet = true, .auth_try_limit = 5};
     seam_err e = se_open(&r->card, &cfg, msg, cap);
     if (e != SEAM_OK) return e;
-    seam_card_fns f = {glue_tx, glue_reset, r->card};
+    seam_card_fns f = tear_card_fns(r->card);
     e = card_open_fns(&r->hc, &f);
     if (e != SEAM_OK) {
         se_close(r->card);
@@ -224,105 +183,51 @@ static void check_works(rig *r)
     gp_keys_wipe(&kk);
 }
 
-static bool same(const uint8_t *a, const uint8_t *b)
+/* After the reference run: each durable update appends at least a 24-byte record to the log,
+ * so an image smaller than that sum shows the log was compacted into a snapshot on the way. */
+static void image_figure(void *ctx, store_medium *m, size_t states)
 {
-    return memcmp(a, b, 32) == 0;
+    (void)ctx;
+    uint8_t *img;
+    size_t img_len = 0;
+    if (store_medium_get_bytes(m, &img, &img_len) == SEAM_OK) free(img);
+    fprintf(stderr, "  image %zu bytes after %zu updates (%s)\n", img_len, states,
+            img_len < 24 * states ? "compacted" : "not compacted");
+}
+
+/* tests/tearrig.h callbacks */
+static seam_err up(void *ctx, store_medium *m, char *msg, size_t cap)
+{
+    return power_up(ctx, m, msg, cap);
+}
+
+static se *se_of(void *ctx)
+{
+    return ((rig *)ctx)->card;
+}
+
+static void down(void *ctx)
+{
+    power_down(ctx);
+}
+
+static seam_err work(void *ctx)
+{
+    return workload(ctx);
+}
+
+static void works(void *ctx)
+{
+    check_works(ctx);
 }
 
 static void test_tear_every_write(void)
 {
     make_keys();
     if (getenv("SEAM_TEAR_FULL")) loops = 600;
-    char msg[256];
-    rig r;
-
-    /* the reference run */
-    store_medium *m;
-    store_medium_memory(&m);
-    nstates = 0;
-    REQUIRE(power_up(&r, m, msg, sizeof msg) == SEAM_OK);
-    store_digest(se_store(r.card), states[nstates++]); /* after personalisation */
-    store_set_commit_hook(se_store(r.card), hook, NULL);
-    REQUIRE(workload(&r) == SEAM_OK);
-    power_down(&r);
-    CHECK_EQ(non_atomic, 0);
-    unsigned long w = store_medium_writes(m);
-    size_t ref_n = nstates;
-    uint8_t *img;
-    size_t img_len = 0;
-    if (store_medium_get_bytes(m, &img, &img_len) == SEAM_OK) free(img);
-    /* each durable update appends at least a 24-byte record to the log: an image smaller than
-     * that sum shows the log was compacted into a snapshot on the way */
-    fprintf(stderr, "  image %zu bytes after %zu updates (%s)\n", img_len, nstates,
-            img_len < 24 * nstates ? "compacted" : "not compacted");
-    static uint8_t ref[MAX_STATES][32];
-    memcpy(ref, states, sizeof states[0] * ref_n);
-    store_medium_free(m);
-    REQUIRE(!overflow);
-    fprintf(stderr, "  reference run: %lu low-level writes, %zu durable states\n", w, ref_n);
-    REQUIRE(w > 20 && ref_n > 15);
-
-    unsigned long failures = 0;
-    for (unsigned long cut = 1; cut <= w && failures < 5; cut++) {
-        store_medium_memory(&m);
-        store_medium_set_tear(m, cut);
-        nstates = 0;
-        seam_err e = power_up(&r, m, msg, sizeof msg);
-        bool opened = e == SEAM_OK;
-        if (opened) {
-            store_digest(se_store(r.card), states[nstates++]);
-            store_set_commit_hook(se_store(r.card), hook, NULL);
-            e = workload(&r);
-            power_down(&r);
-        }
-        if (!store_medium_torn(m)) {
-            fprintf(stderr, "  cut %lu: the hook never fired (%s)\n", cut, seam_strerror(e));
-            failures++;
-            store_medium_free(m);
-            continue;
-        }
-        /* what came before the cut is the reference's prefix */
-        size_t k = nstates;
-        for (size_t i = 0; i < k; i++)
-            if (!same(states[i], ref[i])) {
-                fprintf(stderr, "  cut %lu: durable state %zu differs from the reference\n", cut,
-                        i);
-                failures++;
-                break;
-            }
-        /* power comes back */
-        store_medium_power_cycle(m);
-        nstates = 0;
-        e = power_up(&r, m, msg, sizeof msg);
-        if (e != SEAM_OK) {
-            fprintf(stderr, "  cut %lu: power-up failed: %s: %s\n", cut, seam_strerror(e), msg);
-            failures++;
-            store_medium_free(m);
-            continue;
-        }
-        uint8_t d[32];
-        store_digest(se_store(r.card), d);
-        bool ok;
-        if (k == 0)
-            ok = same(d, ref[0]); /* cut during personalisation: personalised anew */
-        else
-            ok = same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
-        if (!ok) {
-            fprintf(stderr, "  cut %lu: power-up shows neither state %zu nor %zu\n", cut,
-                    k ? k - 1 : 0, k);
-            failures++;
-        }
-        int before = check_failures;
-        check_works(&r);
-        if (check_failures != before) {
-            fprintf(stderr, "  cut %lu: the card does not work after power-up\n", cut);
-            failures++;
-        }
-        power_down(&r);
-        store_medium_free(m);
-    }
-    CHECK_EQ(failures, 0);
-    fprintf(stderr, "  %lu cuts checked\n", w);
+    static rig r;
+    tear_spec spec = {up, se_of, down, work, works, image_figure, &r, 21, 16};
+    tear_every_write(&spec);
 }
 
 int main(void)
