@@ -382,6 +382,12 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *plain, bool secured, se_r
 /* sd_wrap: protects a response under the channel's session (R-MAC/R-ENC per level); error SWs
  * are left bare. r->p must have room for 16 + 16 more bytes. */
 seam_err sd_wrap(se *s, uint8_t ch, se_resp *r, uint16_t sw);
+/* INITIALIZE UPDATE (Amendment D §7.1) with key set P1 of security domain sd, on channel ch
+ * (src/se/gp/scp03_sd.c); the session it starts belongs to sd. */
+uint16_t scp03_sd_initialize_update(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_resp *r);
+/* EXTERNAL AUTHENTICATE (Amendment D §7.2) of the session INITIALIZE UPDATE started on ch; c is
+ * the command as received (with its C-MAC). */
+uint16_t scp03_sd_external_authenticate(se *s, uint8_t ch, const apdu_cmd *c);
 /* True when the session on ch requires a command to carry secure messaging. */
 bool sd_requires_sm(se *s, uint8_t ch);
 /* The FCI returned when a security domain is selected. */
