@@ -284,7 +284,7 @@ static seam_err get_signer(ctx *c, seam_rd *r, cms_signer *si, el *whole)
 {
     const char *what = "SignerInfo";
     seam_rd in;
-    int version;
+    int version = -1;
     el t;
     CHK(open_el(c, r, T_SEQUENCE, &in, whole, what));
     CHK(get_version(c, &in, &version, "SignerInfo version"));
@@ -336,7 +336,7 @@ static seam_err get_signed_data(ctx *c, seam_rd *r, cms_signed_data *sd)
 {
     seam_rd in, set;
     el t, prev = {0};
-    int version;
+    int version = -1;
     CHK(open_el(c, r, T_SEQUENCE, &in, NULL, "SignedData"));
     CHK(get_version(c, &in, &version, "SignedData version"));
 
