@@ -33,6 +33,7 @@ bench: build
 	@$(BUILD)/bench_jcvm
 	@$(BUILD)/bench_scp11
 	@$(BUILD)/bench_jccrypto
+	@$(BUILD)/bench_gpsc
 
 # Long fuzzing: every target under fuzz/ with libFuzzer for FUZZ_SECONDS each.
 fuzz: deps

@@ -29,6 +29,7 @@ static const struct {
     ROM_PKG("javacard/security", JCL_AID_JAVACARD_SECURITY, 1, 6),
     ROM_PKG("javacardx/crypto", JCL_AID_JAVACARDX_CRYPTO, 1, 6),
     ROM_PKG("seam/trust", JCL_AID_SEAM_TRUST, 1, 0),
+    ROM_PKG("org/globalplatform", JCL_AID_GP_API, 1, 6),
 #undef ROM_PKG
 };
 

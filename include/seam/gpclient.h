@@ -503,4 +503,91 @@ void gp_trace_print(void *ctx, gp_trace_kind kind, const uint8_t *apdu, size_t l
 /* A short description of a status word ("security status not satisfied"). */
 const char *gp_sw_str(uint16_t sw);
 
+/* ---- security domains (GP CS 2.3.1 §7, §11.5, §11.10), src/host/gp_sd.c ----
+ * Supplementary security domains are created from the card's security domain load file and
+ * module (the AIDs common cards use), get their first key set through the ISD (INSTALL [for
+ * personalization], then PUT KEY under the ISD's session), and are then managed with their own
+ * SCP03 session like the ISD (gp_select of their AID, gp_session_open). */
+#define GP_SD_ELF_AID "\xA0\x00\x00\x01\x51\x53\x50"
+#define GP_SD_ELF_AID_LEN 7
+#define GP_SD_MODULE_AID "\xA0\x00\x00\x01\x51\x53\x50\x41"
+#define GP_SD_MODULE_AID_LEN 8
+
+/* INSTALL P1 (§11.5.2.1), beyond the ones above. */
+#define GP_INSTALL_FOR_EXTRADITION 0x10
+#define GP_INSTALL_FOR_PERSONALIZATION 0x20
+
+/* SET STATUS P1 (§11.10.2.1): the card (GP_STATUS_ISD, '80'), an application or SSD ('40'),
+ * a security domain and its associated applications ('60'). */
+#define GP_SET_STATUS_APP 0x40
+#define GP_SET_STATUS_SD_AND_APPS 0x60
+/* Application and security domain life cycle (§11.1.1, Tables 11-4 and 11-5). In SET STATUS
+ * P2 with P1 '40'/'60', b8 set locks and b8 clear unlocks (§11.10.2.2). */
+#define GP_APP_INSTALLED 0x03
+#define GP_APP_SELECTABLE 0x07
+#define GP_SD_PERSONALIZED 0x0F
+#define GP_APP_LOCKED 0x80
+
+/* Privileges (§6.6.1, §11.1.2): byte 1 bits, with the combinations GP defines (DAP
+ * Verification and Delegated Management are only held by security domains, so they carry b8;
+ * Mandated DAP Verification carries DAP Verification). */
+#define GP_PRIV_SECURITY_DOMAIN 0x80
+#define GP_PRIV_DAP_VERIFICATION 0xC0
+#define GP_PRIV_DELEGATED_MANAGEMENT 0xA0
+#define GP_PRIV_MANDATED_DAP 0xC1
+
+/* Parses privileges: 1 or 3 bytes in hex ("80", "C00000"), or a comma separated list of GP
+ * names (security-domain, dap-verification, delegated-management, card-lock, card-terminate,
+ * card-reset, cvm-management, mandated-dap, trusted-path, authorized-management,
+ * token-verification, global-delete, global-lock, global-registry, final-application,
+ * global-service, receipt-generation, ciphered-load-file-data-block, contactless-activation,
+ * contactless-self-activation; case, '-' and '_' are ignored, so the names gp_privileges_str
+ * prints are accepted too). priv gets 3 bytes (a 1-byte hex value is padded with zeros); *len
+ * gets 1 for a 1-byte hex value, else 3. SEAM_E_FORMAT on an unknown name or malformed list,
+ * with the offending word in bad (if badcap). */
+seam_err gp_privileges_parse(const char *text, uint8_t priv[3], size_t *len, char *bad,
+                             size_t badcap);
+
+/* Life cycle state for SET STATUS of an application or SD: SELECTABLE, PERSONALIZED, LOCKED
+ * (the b8 lock request), UNLOCKED (b8 clear), or one byte in hex ("0F", "0x0F"). -1 if none. */
+int gp_app_state_parse(const char *text);
+
+/* INSTALL [for personalization] data (§11.5.2.3.6): '00' '00' len AID '00' '00'
+ * '00'. Errors as the builders above. */
+seam_err gp_install_for_perso_data(const uint8_t *app_aid, size_t app_len, uint8_t *out, size_t cap,
+                                   size_t *out_len);
+/* INSTALL [for extradition] data (§11.5.2.3.4): len SD AID, '00', len AID (an
+ * application or executable load file), '00', '00' (no extradition parameters), '00' (no
+ * token). */
+seam_err gp_install_for_extradition_data(const uint8_t *sd_aid, size_t sd_len, const uint8_t *aid,
+                                         size_t aid_len, uint8_t *out, size_t cap, size_t *out_len);
+
+/* INSTALL [for personalization] (80 E6 20 00): the following commands of the session (PUT
+ * KEY, STORE DATA) go to that application or SD (§11.5.2.3.6). */
+seam_err gp_install_for_perso(gp_session *s, const uint8_t *app_aid, size_t app_len, uint16_t *sw);
+/* INSTALL [for extradition] (80 E6 10 00): associates aid with the SD sd_aid (§11.5.2.3.4). */
+seam_err gp_extradite(gp_session *s, const uint8_t *aid, size_t aid_len, const uint8_t *sd_aid,
+                      size_t sd_len, uint16_t *sw);
+/* INSTALL [for install and make selectable] of a security domain from GP_SD_ELF_AID /
+ * GP_SD_MODULE_AID as aid: priv (1 or 3 bytes) gets b8 (Security Domain) added, params go in
+ * C9 (may be empty). */
+seam_err gp_create_sd(gp_session *s, const uint8_t *aid, size_t aid_len, const uint8_t *priv,
+                      size_t priv_len, const uint8_t *params, size_t params_len, uint16_t *sw);
+/* SET STATUS (80 F0 p1 state, data = AID) of an application or SD (p1 GP_SET_STATUS_APP) or of
+ * an SD with its applications (GP_SET_STATUS_SD_AND_APPS). SEAM_E_ARG on another p1 or a bad
+ * AID. */
+seam_err gp_set_app_status(gp_session *s, uint8_t p1, uint8_t state, const uint8_t *aid,
+                           size_t aid_len, uint16_t *sw);
+
+/* A key set from the text of a key file: '#' comments and blank lines are ignored; either one
+ * line with one AES key in hex (used as ENC, MAC and DEK; "key HEX" is the same), or three
+ * lines "enc HEX", "mac HEX", "dek HEX" ('=' or ':' may separate name and value) with keys of
+ * one length (16, 24 or 32 bytes). k gets the keys and kvn. SEAM_E_FORMAT with the reason in
+ * err (never the key bytes) otherwise. Every copy of key bytes made here is wiped. */
+seam_err gp_keys_parse_text(const char *text, size_t len, uint8_t kvn, gp_keys *k, char *err,
+                            size_t errcap);
+/* Reads a key file (at most 4096 bytes; its buffer is wiped after use). SEAM_E_IO when it
+ * cannot be read. */
+seam_err gp_keys_read_file(const char *path, uint8_t kvn, gp_keys *k, char *err, size_t errcap);
+
 #endif

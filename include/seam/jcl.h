@@ -95,5 +95,7 @@
 /* seam's own ROM package next to the API (a card vendor's proprietary API): seam.trust, the
  * quorum service for applets (docs/trust.md); "F0" + "seam" + 00 00 */
 #define JCL_AID_SEAM_TRUST "\xF0\x73\x65\x61\x6D\x00\x00"
+/* org.globalplatform, the GlobalPlatform Card API (GP CS 2.3.1 Appendix A; docs/gp-api.md) */
+#define JCL_AID_GP_API "\xA0\x00\x00\x01\x51\x00"
 
 #endif

@@ -4,21 +4,26 @@
  * (load, install, delete of seam load files: GP CS 2.3.1 §11.5, §11.6, §11.2), PUT KEY /
  * DELETE KEY and the card life cycle (GP CS 2.3.1 §11), over SCP03 (Amendment D) or SCP11a/b/c
  * (Amendment F) with the host library (include/seam/gpclient.h), and SCP11c off-line scripts
- * (`seam gp script`) that `seam apdu -` replays later.
+ * (`seam gp script`) that `seam apdu -` replays later. Security domains (GP CS 2.3.1 §7):
+ * `--sd AID` runs any command in that SD's own session; create-sd, put-key --to (INSTALL [for
+ * personalization] + PUT KEY through the session's SD), extradite, lock/unlock/set-state of an
+ * application or SD (§11.5, §11.8, §11.10). The offline commands (dap-sign, token,
+ * verify-receipt) are cmd_gp_offline's (src/cli/cmd_gp_sig.c), tried first.
  *
  * The card is reached in process (--store FILE: the SE runs inside this process on that
  * image), over a socket to `seam se --listen` (--connect), or through PC/SC (--reader, or the
  * first reader with a card when no transport is named).
  *
- * Invariants: key bytes from the command line are held in gp_keys and wiped before exit on
- * every path; the OCE private key read from its file is wiped likewise; nothing prints them.
- * An SCP11 session is opened only with an SD certificate that seam's X.509 checker accepted
- * against the --ca certificate (keyAgreement only, validity against this host's clock). Exit
- * status: 0 done, 1 the card or the transport failed, 2 usage error — each with a message saying
- * what was wrong and what to do.
+ * Invariants: key bytes from the command line or key files (--keys, --new-keys) are held in
+ * gp_keys and wiped before exit on every path; the OCE private key read from its file is wiped
+ * likewise; nothing prints them. An SCP11 session is opened only with an SD certificate that
+ * seam's X.509 checker accepted against the --ca certificate (keyAgreement only, validity
+ * against this host's clock). Exit status: 0 done, 1 the card or the transport failed, 2 usage
+ * error — each with a message saying what was wrong and what to do.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +59,8 @@ static void usage(FILE *f)
            "keys (default: the well-known test key 404142434445464748494A4B4C4D4E4F):\n"
            "  --key HEX             one AES key (16, 24 or 32 bytes) used as ENC, MAC and DEK\n"
            "  --key-enc HEX --key-mac HEX --key-dek HEX   three distinct keys\n"
+           "  --keys FILE           the key set in a file: one AES key in hex, or the lines\n"
+           "                        enc HEX, mac HEX, dek HEX ('#' starts a comment)\n"
            "  --kvn N               key version number to authenticate with (0 = any; default 0)\n"
            "\n"
            "SCP11 (GP Amendment F) instead of SCP03 (--kvn is then the SD key pair's KVN):\n"
@@ -73,6 +80,8 @@ static void usage(FILE *f)
            "                        0x33 +R-ENC (default 0x33)\n"
            "  --s16                 use 16-byte challenges, cryptograms and MACs (S16 mode)\n"
            "  --channel N           work on logical channel N (1..19; opened with MANAGE CHANNEL)\n"
+           "  --sd AID              talk to this security domain instead of the ISD: SELECT it\n"
+           "                        and authenticate with its keys (every command)\n"
            "  -v, --verbose         print every APDU: plain and as wrapped on the wire\n"
            "  -h, --help            this text\n"
            "\n"
@@ -81,23 +90,48 @@ static void usage(FILE *f)
            "                        (no authentication)\n"
            "  list                  authenticate and list the ISD, applications, security\n"
            "                        domains and load files (with their modules)\n"
-           "  load FILE.jcl [--sd AID] [--block N]\n"
-           "                        INSTALL [for load] and LOAD of a seam load file into the\n"
-           "                        security domain AID (default the ISD), in LOAD blocks of N\n"
+           "  load FILE.jcl [--to AID] [--block N]\n"
+           "                        INSTALL [for load] and LOAD of a seam load file, associated\n"
+           "                        with security domain AID (default: the one of the session,\n"
+           "                        --sd or the ISD), in LOAD blocks of N\n"
            "                        bytes (default: the largest that fits a short APDU, or\n"
            "                        extended-length LOADs when 256 short ones do not carry it)\n"
-           "  install FILE.jcl [--applet AID] [--create AID] [--params HEX] [--privs HEX]\n"
+           "  install FILE.jcl [--to AID] [--applet AID] [--create AID] [--params HEX]\n"
+           "          [--privs LIST]\n"
            "                        load, then INSTALL [for install and make selectable] of each\n"
            "                        applet of the file (or only --applet) as instance --create\n"
            "                        (default: the applet's AID), with privileges --privs (1 or\n"
-           "                        3 bytes, default 00) and install parameters C9 --params\n"
+           "                        3 bytes in hex or names as for create-sd, default 00) and\n"
+           "                        install parameters C9 --params\n"
            "  delete AID [--deps]   DELETE an application or load file; --deps deletes a load\n"
            "                        file together with its applications\n"
-           "  put-key --new-kvn N (--new-key HEX | --new-enc HEX --new-mac HEX --new-dek HEX)\n"
-           "          [--replace KVN]   add an AES key set (or replace the set KVN)\n"
+           "  put-key --new-kvn N (--new-keys FILE | --new-key HEX |\n"
+           "          --new-enc HEX --new-mac HEX --new-dek HEX) [--replace KVN] [--to SD_AID]\n"
+           "                        add an AES key set (or replace the set KVN); with --to, to\n"
+           "                        that security domain through this one: INSTALL [for\n"
+           "                        personalization] then PUT KEY (a new SSD's first keys)\n"
+           "  create-sd AID [--privs LIST] [--params HEX]\n"
+           "                        INSTALL [for install and make selectable] of a security\n"
+           "                        domain from load file A0000001515350, module\n"
+           "                        A000000151535041; LIST: hex (1 or 3 bytes) or names joined\n"
+           "                        by commas: security-domain (always implied),\n"
+           "                        dap-verification, delegated-management, card-lock,\n"
+           "                        card-terminate, card-reset, cvm-management, mandated-dap,\n"
+           "                        trusted-path, authorized-management, token-verification,\n"
+           "                        global-delete, global-lock, global-registry,\n"
+           "                        final-application, receipt-generation\n"
+           "  extradite AID --to SD_AID\n"
+           "                        INSTALL [for extradition]: associate an application or load\n"
+           "                        file with another security domain\n"
+           "  lock AID | unlock AID [--deps]\n"
+           "                        SET STATUS of an application or security domain (--deps: an\n"
+           "                        SD together with its applications)\n"
+           "  set-state AID STATE   SET STATUS of an application or SD: SELECTABLE,\n"
+           "                        PERSONALIZED, LOCKED, UNLOCKED or one byte in hex\n"
            "  delete-key --del-kvn N    delete a key set\n"
-           "  lock | unlock | terminate   card life cycle: CARD_LOCKED, back to SECURED,\n"
-           "                        TERMINATED (irreversible)\n"
+           "  lock-card | unlock-card | terminate   card life cycle: CARD_LOCKED, back to\n"
+           "                        SECURED, TERMINATED (irreversible; lock and unlock without\n"
+           "                        an AID are lock-card and unlock-card)\n"
            "  set-status STATE      card life cycle: INITIALIZED, SECURED, CARD_LOCKED,\n"
            "                        TERMINATED or a hex value\n"
            "  put-key --new-kid KID --new-kvn N (--ec-key FILE | --ec-pub FILE) [--replace KVN]\n"
@@ -117,30 +151,41 @@ static void usage(FILE *f)
            "                        script of APDUs for `seam apdu - < OUT > LOG`\n"
            "  script-check OUT LOG  compare the card's answers in LOG with the script's\n"
            "\n"
-           "examples:\n"
-           "  seam gp --store card.img info\n"
-           "  seam gp --store card.img list\n"
-           "  seam gp --store card.img install build/applets/echo.jcl\n"
-           "  seam gp --store card.img delete F07365616D01 --deps\n"
-           "  seam gp --store card.img put-key --new-kvn 0x30 --new-key "
-           "00112233445566778899AABBCCDDEEFF\n"
-           "  seam gp --store card.img --kvn 0x30 --key 00112233445566778899AABBCCDDEEFF list\n"
-           "  seam gp --store card.img --scp11b --kvn 1 --sd-cert-from-card --ca ca.pem list\n"
-           "  seam gp script -o put.apdu --scp11c --kvn 3 --sd-cert sd.pem --ca ca.pem \\\n"
-           "      --oce-key oce.key --oce-cert oce.pem put-key --new-kvn 0x31 --new-key HEX\n");
+           "offline commands (no card; src/cli/cmd_gp_sig.c):\n");
+    cmd_gp_offline_usage(f);
+    fprintf(f,
+            "\n"
+            "examples:\n"
+            "  seam gp --store card.img info\n"
+            "  seam gp --store card.img list\n"
+            "  seam gp --store card.img install build/applets/echo.jcl\n"
+            "  seam gp --store card.img delete F07365616D01 --deps\n"
+            "  seam gp --store card.img put-key --new-kvn 0x30 --new-key "
+            "00112233445566778899AABBCCDDEEFF\n"
+            "  seam gp --store card.img --kvn 0x30 --key 00112233445566778899AABBCCDDEEFF list\n"
+            "  seam gp --store card.img create-sd A000000151535001 --privs authorized-management\n"
+            "  seam gp --store card.img put-key --to A000000151535001 --new-kvn 0x30 \\\n"
+            "      --new-keys sd1.keys\n"
+            "  seam gp --store card.img --sd A000000151535001 --keys sd1.keys list\n"
+            "  seam gp --store card.img --scp11b --kvn 1 --sd-cert-from-card --ca ca.pem list\n"
+            "  seam gp script -o put.apdu --scp11c --kvn 3 --sd-cert sd.pem --ca ca.pem \\\n"
+            "      --oce-key oce.key --oce-cert oce.pem put-key --new-kvn 0x31 --new-key HEX\n");
 }
 
 typedef struct {
     const char *store, *connect, *reader;
     const char *key, *key_enc, *key_mac, *key_dek;
     const char *new_key, *new_enc, *new_mac, *new_dek;
-    const char *sd, *applet, *create, *params, *privs; /* load, install */
+    const char *sd;                               /* --sd: the security domain to talk to */
+    const char *to;                               /* --to: the SD a command names */
+    const char *keys_file, *new_keys_file;        /* --keys, --new-keys */
+    const char *applet, *create, *params, *privs; /* install, create-sd */
     long kvn, new_kvn, replace, del_kvn;
     long sec, channel, block;
     bool s16, verbose, deps;
     const char *command;
     const char *arg;  /* set-status STATE, load/install FILE, delete AID */
-    const char *arg2; /* script COMMAND ARG, script-check SCRIPT LOG */
+    const char *arg2; /* script COMMAND ARG, script-check SCRIPT LOG, set-state AID STATE */
     /* SCP11 */
     uint8_t scp11; /* 0, or 'a', 'b', 'c' */
     bool sd_cert_from_card;
@@ -197,7 +242,8 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--sd-cert", offsetof(gp_opts, sd_cert)}, {"--ca", offsetof(gp_opts, ca)},
         {"--oce-key", offsetof(gp_opts, oce_key)}, {"-o", offsetof(gp_opts, output)},
         {"--output", offsetof(gp_opts, output)},   {"--ec-key", offsetof(gp_opts, ec_key)},
-        {"--ec-pub", offsetof(gp_opts, ec_pub)},
+        {"--ec-pub", offsetof(gp_opts, ec_pub)},   {"--to", offsetof(gp_opts, to)},
+        {"--keys", offsetof(gp_opts, keys_file)},  {"--new-keys", offsetof(gp_opts, new_keys_file)},
     };
     static const struct {
         const char *name;
@@ -276,7 +322,9 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
             o->command = a;
         else if (!o->arg)
             o->arg = a;
-        else if (!o->arg2 && (!strcmp(o->command, "script") || !strcmp(o->command, "script-check")))
+        else if (!o->arg2 &&
+                 (!strcmp(o->command, "script") || !strcmp(o->command, "script-check") ||
+                  !strcmp(o->command, "set-state")))
             o->arg2 = a;
         else
             return bad_usage("unexpected argument '%s'", a);
@@ -289,6 +337,12 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         return bad_usage("%s", "--sec must be 0x00, 0x01, 0x03, 0x11, 0x13 or 0x33");
     if (o->key && (o->key_enc || o->key_mac || o->key_dek))
         return bad_usage("%s", "give either --key or --key-enc/--key-mac/--key-dek, not both");
+    if (o->keys_file && (o->key || o->key_enc || o->key_mac || o->key_dek))
+        return bad_usage("%s", "give either --keys FILE or --key/--key-enc/--key-mac/--key-dek, "
+                               "not both");
+    if (o->new_keys_file && (o->new_key || o->new_enc || o->new_mac || o->new_dek))
+        return bad_usage("%s", "give either --new-keys FILE or --new-key/--new-enc/--new-mac/"
+                               "--new-dek, not both");
     if ((o->key_enc || o->key_mac || o->key_dek) && !(o->key_enc && o->key_mac && o->key_dek))
         return bad_usage("%s", "--key-enc, --key-mac and --key-dek go together");
     return 0;
@@ -429,8 +483,9 @@ static void print_sw_failure(const char *what, uint16_t sw)
     fprintf(stderr, "seam gp: %s: the card answered %04X (%s)\n", what, sw, gp_sw_str(sw));
 }
 
-/* Opens the logical channel (if any) and selects the ISD on it. */
-static bool select_isd(const gp_opts *o, gp_conn *c)
+/* Opens the logical channel (if any) and selects the SD the session is with on it: --sd, else
+ * the ISD. */
+static bool select_sd(const gp_opts *o, const uint8_t *aid, size_t aid_len, gp_conn *c)
 {
     uint8_t buf[512];
     size_t n;
@@ -445,14 +500,20 @@ static bool select_isd(const gp_opts *o, gp_conn *c)
         }
         c->cl.channel = (uint8_t)o->channel;
     }
-    seam_err e =
-        gp_select(&c->cl, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, buf, sizeof buf, &n, &sw);
+    seam_err e = gp_select(&c->cl, aid, aid_len, buf, sizeof buf, &n, &sw);
+    const char *what = o->sd ? "--sd" : "the ISD";
     if (e != SEAM_OK) {
-        fprintf(stderr, "seam gp: SELECT of the ISD failed: %s\n", seam_strerror(e));
+        fprintf(stderr, "seam gp: SELECT of %s failed: %s\n", what, seam_strerror(e));
         return false;
     }
     if (sw != SW_NO_ERROR) {
-        print_sw_failure("SELECT A000000151000000 (the issuer security domain)", sw);
+        char msg[96] = "SELECT A000000151000000 (the issuer security domain)";
+        if (o->sd) snprintf(msg, sizeof msg, "SELECT %s (the security domain of --sd)", o->sd);
+        print_sw_failure(msg, sw);
+        if (o->sd && (sw == SW_FILE_NOT_FOUND || sw == SW_REFERENCED_DATA_NOT_FOUND))
+            fprintf(stderr, "  (no such security domain: `seam gp list` shows them)\n");
+        else if (o->sd && sw == SW_APPLET_SELECT_FAILED)
+            fprintf(stderr, "  (the security domain is not selectable: is it LOCKED?)\n");
         return false;
     }
     return true;
@@ -466,7 +527,8 @@ static bool authenticate(const gp_opts *o, gp_conn *c, const gp_keys *k, gp_sess
     if (e == SEAM_E_AUTH && sw == SW_NO_ERROR)
         fprintf(stderr,
                 "seam gp: authentication failed: card cryptogram mismatch — wrong key set? "
-                "(give the right keys with --key or --key-enc/--key-mac/--key-dek, and --kvn)\n");
+                "(give the right keys with --keys FILE, --key or --key-enc/--key-mac/--key-dek, "
+                "and --kvn)\n");
     else if (e == SEAM_E_AUTH)
         fprintf(stderr,
                 "seam gp: authentication failed: the card refused the host cryptogram (%04X) — "
@@ -559,7 +621,7 @@ static void print_content_failure(const char *what, uint8_t ins, uint16_t sw)
 /* The registry the way GlobalPlatformPro lists it: the ISD, then applications and security
  * domains (P1 40), then load files with their modules (P1 10; P1 20 when the card refuses 10).
  * gp_get_status itself falls back to the legacy format when the tagged one is refused. */
-static int cmd_list(gp_session *s)
+static int cmd_list(gp_session *s, bool ssd)
 {
     static const uint8_t kinds[] = {GP_STATUS_ISD, GP_STATUS_APPS, GP_STATUS_LOAD_FILES_MODULES};
     enum { LIST_MAX = 256 };
@@ -583,6 +645,11 @@ static int cmd_list(gp_session *s)
                     err == SEAM_E_FULL ? " (more than 256 entries)" : "");
             rc = 1;
             break;
+        }
+        if (ssd && kind == GP_STATUS_ISD && sw != SW_NO_ERROR) {
+            /* an SSD may answer for its own content only */
+            printf("ISD: (not shown to this security domain: %04X)\n\n", sw);
+            continue;
         }
         if (sw != SW_NO_ERROR && sw != SW_REFERENCED_DATA_NOT_FOUND) {
             char what[32];
@@ -623,8 +690,13 @@ typedef struct {
     size_t params_len;
     uint8_t privs[3];
     size_t privs_len;
-    uint8_t aid[GP_AID_MAX]; /* delete */
+    uint8_t aid[GP_AID_MAX]; /* the AID argument: delete, create-sd, extradite, lock, ... */
     size_t aid_len;
+    uint8_t self[GP_AID_MAX]; /* the SD the session is with: --sd, else the ISD */
+    size_t self_len;
+    uint8_t to[GP_AID_MAX]; /* --to */
+    size_t to_len;
+    int app_state; /* set-state, lock AID, unlock AID: SET STATUS P2 */
 } content_args;
 
 static void aid_str(const uint8_t *aid, size_t len, char out[2 * GP_AID_MAX + 1])
@@ -636,6 +708,10 @@ static void aid_str(const uint8_t *aid, size_t len, char out[2 * GP_AID_MAX + 1]
 
 static bool parse_aid(const char *hex, const char *what, uint8_t out[GP_AID_MAX], size_t *len)
 {
+    if (!hex) {
+        bad_usage("%s needs an AID (5 to 16 bytes in hex)", what);
+        return false;
+    }
     if (seam_hex_decode(hex, out, GP_AID_MAX, len) == SEAM_OK && *len >= 5 && *len <= GP_AID_MAX)
         return true;
     bad_usage("%s '%s': expected an AID of 5 to 16 bytes in hex (10 to 32 digits)", what, hex);
@@ -687,22 +763,90 @@ static int read_load_file(const char *path, content_args *ca)
 static int content_prepare(const gp_opts *o, content_args *ca)
 {
     memset(ca, 0, sizeof *ca);
-    bool load = !strcmp(o->command, "load"), install = !strcmp(o->command, "install");
-    bool del = !strcmp(o->command, "delete");
-    if ((o->sd || o->block) && !load && !install)
-        return bad_usage("%s", "--sd and --block go with load and install");
-    if ((o->applet || o->create || o->params || o->privs) && !install)
-        return bad_usage("%s", "--applet, --create, --params and --privs go with install");
-    if (o->deps && !del) return bad_usage("%s", "--deps goes with delete");
+    const char *cmd = o->command;
+    bool load = !strcmp(cmd, "load"), install = !strcmp(cmd, "install");
+    bool del = !strcmp(cmd, "delete"), create_sd = !strcmp(cmd, "create-sd");
+    bool extradite = !strcmp(cmd, "extradite"), put_key = !strcmp(cmd, "put-key");
+    bool lock_app = (!strcmp(cmd, "lock") || !strcmp(cmd, "unlock")) && o->arg;
+    bool set_state = !strcmp(cmd, "set-state");
+    ca->self_len = GP_ISD_AID_LEN;
+    memcpy(ca->self, GP_ISD_AID, GP_ISD_AID_LEN);
+    if (o->sd && !parse_aid(o->sd, "--sd", ca->self, &ca->self_len)) return 2;
+    if (o->to && !load && !install && !extradite && !put_key)
+        return bad_usage("%s", "--to goes with load, install, extradite and put-key");
+    if (o->to && !parse_aid(o->to, "--to", ca->to, &ca->to_len)) return 2;
+    if (o->block && !load && !install) return bad_usage("%s", "--block goes with load and install");
+    if ((o->applet || o->create) && !install)
+        return bad_usage("%s", "--applet and --create go with install");
+    if ((o->params || o->privs) && !install && !create_sd)
+        return bad_usage("%s", "--params and --privs go with install and create-sd");
+    if (o->deps && !del && !lock_app)
+        return bad_usage("%s", "--deps goes with delete and with lock/unlock of an AID");
     if (del) {
         if (!o->arg) return bad_usage("%s", "delete needs the AID of an application or load file");
         return parse_aid(o->arg, "delete", ca->aid, &ca->aid_len) ? 0 : 2;
     }
+    if (extradite) {
+        if (!o->arg)
+            return bad_usage("%s", "extradite needs the AID of an application or load file, and "
+                                   "--to SD_AID");
+        if (!parse_aid(o->arg, "extradite", ca->aid, &ca->aid_len)) return 2;
+        if (!o->to)
+            return bad_usage("%s",
+                             "extradite needs --to SD_AID: the security domain to move it to");
+        return 0;
+    }
+    if (lock_app) {
+        if (!parse_aid(o->arg, cmd, ca->aid, &ca->aid_len)) return 2;
+        ca->app_state = !strcmp(cmd, "lock") ? GP_APP_LOCKED : 0x00;
+        return 0;
+    }
+    if (set_state) {
+        if (!o->arg || !o->arg2)
+            return bad_usage("%s", "set-state needs an AID and a state (SELECTABLE, PERSONALIZED, "
+                                   "LOCKED, UNLOCKED or one byte in hex)");
+        if (!parse_aid(o->arg, "set-state", ca->aid, &ca->aid_len)) return 2;
+        ca->app_state = gp_app_state_parse(o->arg2);
+        if (ca->app_state < 0)
+            return bad_usage("set-state: unknown state '%s' (SELECTABLE, PERSONALIZED, LOCKED, "
+                             "UNLOCKED or one byte in hex, e.g. 0F)",
+                             o->arg2);
+        return 0;
+    }
+    if (create_sd) {
+        if (!o->arg) return bad_usage("%s", "create-sd needs the AID of the new security domain");
+        if (!parse_aid(o->arg, "create-sd", ca->aid, &ca->aid_len)) return 2;
+        ca->privs[0] = GP_PRIV_SECURITY_DOMAIN;
+        ca->privs_len = 3;
+        char bad[64];
+        if (o->privs &&
+            gp_privileges_parse(o->privs, ca->privs, &ca->privs_len, bad, sizeof bad) != SEAM_OK)
+            return bad_usage("--privs '%s': unknown privilege '%s' (names: security-domain, "
+                             "dap-verification, delegated-management, card-lock, card-terminate, "
+                             "card-reset, cvm-management, mandated-dap, trusted-path, "
+                             "authorized-management, token-verification, global-delete, "
+                             "global-lock, global-registry, final-application, "
+                             "receipt-generation; or 1 or 3 bytes in hex)",
+                             o->privs, bad);
+        if (o->params &&
+            seam_hex_decode(o->params, ca->params, sizeof ca->params, &ca->params_len) != SEAM_OK)
+            return bad_usage("--params '%s': expected hex bytes (the value of C9)", o->params);
+        uint8_t d[255];
+        size_t n;
+        if (gp_install_for_install_data((const uint8_t *)GP_SD_ELF_AID, GP_SD_ELF_AID_LEN,
+                                        (const uint8_t *)GP_SD_MODULE_AID, GP_SD_MODULE_AID_LEN,
+                                        ca->aid, ca->aid_len, ca->privs, ca->privs_len, ca->params,
+                                        ca->params_len, d, sizeof d, &n) != SEAM_OK)
+            return bad_usage("--params: %zu bytes make the INSTALL command longer than a short "
+                             "APDU (255 bytes of data)",
+                             ca->params_len);
+        return 0;
+    }
     if (!load && !install) return 0;
     if (!o->arg) return bad_usage("%s needs a load file (FILE.jcl)", o->command);
-    ca->sd_len = GP_ISD_AID_LEN;
-    memcpy(ca->sd, GP_ISD_AID, GP_ISD_AID_LEN);
-    if (o->sd && !parse_aid(o->sd, "--sd", ca->sd, &ca->sd_len)) return 2;
+    /* The load file goes to --to, else to the SD the session is with. */
+    memcpy(ca->sd, o->to ? ca->to : ca->self, GP_AID_MAX);
+    ca->sd_len = o->to ? ca->to_len : ca->self_len;
     int rc = read_load_file(o->arg, ca);
     if (rc || load) return rc;
 
@@ -745,12 +889,12 @@ static int content_prepare(const gp_opts *o, content_args *ca)
         if (!parse_aid(o->create, "--create", ca->create, &ca->create_len)) return 2;
     }
     ca->privs_len = 1;
+    char bad[64];
     if (o->privs &&
-        (seam_hex_decode(o->privs, ca->privs, sizeof ca->privs, &ca->privs_len) != SEAM_OK ||
-         (ca->privs_len != 1 && ca->privs_len != 3)))
+        gp_privileges_parse(o->privs, ca->privs, &ca->privs_len, bad, sizeof bad) != SEAM_OK)
         return bad_usage("--privs '%s': expected 1 or 3 bytes of privileges in hex (GP CS 2.3.1 "
-                         "§6.6.1), e.g. 00",
-                         o->privs);
+                         "§6.6.1), e.g. 00, or GP privilege names (unknown: '%s')",
+                         o->privs, bad);
     if (o->params &&
         seam_hex_decode(o->params, ca->params, sizeof ca->params, &ca->params_len) != SEAM_OK)
         return bad_usage("--params '%s': expected hex bytes (the value of C9)", o->params);
@@ -911,24 +1055,193 @@ static int cmd_delete(const gp_opts *o, gp_session *s, const content_args *ca)
                             "others depend on cannot go)\n");
         else if (sw == SW_REFERENCED_DATA_NOT_FOUND || sw == SW_FILE_NOT_FOUND)
             fprintf(stderr, "  (`seam gp list` shows what is on the card)\n");
+        else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED && o->sd)
+            fprintf(stderr, "  (a security domain deletes its own content only with Authorized "
+                            "Management (or Delegated Management and a token), others' with "
+                            "Global Delete)\n");
         return 1;
     }
     printf("DELETE: %s%s deleted\n", aid, o->deps ? " and its applications" : "");
     return 0;
 }
 
+/* ---- security domains: create-sd, extradite, lock/unlock AID, set-state ---- */
+static int cmd_create_sd(gp_session *s, const content_args *ca)
+{
+    char aid[33], privs[256], hex[33];
+    aid_str(ca->aid, ca->aid_len, aid);
+    uint8_t p[3] = {0, 0, 0};
+    memcpy(p, ca->privs, ca->privs_len);
+    p[0] |= GP_PRIV_SECURITY_DOMAIN;
+    uint16_t sw = 0;
+    seam_err e =
+        gp_create_sd(s, ca->aid, ca->aid_len, p, ca->privs_len, ca->params, ca->params_len, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: INSTALL of security domain %s failed: %s\n", aid,
+                seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "INSTALL [for install and make selectable] of security domain %s (load file "
+                 "A0000001515350, module A000000151535041)",
+                 aid);
+        print_content_failure(what, 0xE6, sw);
+        if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED || sw == SW_WRONG_DATA)
+            fprintf(stderr, "  (is %s on the card already? `seam gp list` shows it)\n", aid);
+        else if (sw == SW_REFERENCED_DATA_NOT_FOUND)
+            fprintf(stderr, "  (this card has no security domain load file A0000001515350)\n");
+        else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED)
+            fprintf(stderr, "  (the SD this session is with may not create security domains)\n");
+        return 1;
+    }
+    gp_privileges_str(p, ca->privs_len, privs, sizeof privs);
+    aid_str(p, ca->privs_len, hex);
+    printf("CREATE-SD: security domain %s installed, privileges %s (%s): SELECTABLE, no keys "
+           "yet (put-key --to %s)\n",
+           aid, hex, privs, aid);
+    return 0;
+}
+
+static int cmd_extradite(gp_session *s, const content_args *ca)
+{
+    char aid[33], to[33];
+    aid_str(ca->aid, ca->aid_len, aid);
+    aid_str(ca->to, ca->to_len, to);
+    uint16_t sw = 0;
+    seam_err e = gp_extradite(s, ca->aid, ca->aid_len, ca->to, ca->to_len, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: INSTALL [for extradition] failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[128];
+        snprintf(what, sizeof what, "INSTALL [for extradition] of %s to %s", aid, to);
+        print_content_failure(what, 0xE6, sw);
+        if (sw == SW_REFERENCED_DATA_NOT_FOUND)
+            fprintf(stderr, "  (`seam gp list` shows the applications, load files and security "
+                            "domains on the card)\n");
+        else if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED)
+            fprintf(stderr, "  (the target must be a security domain that is not locked, and "
+                            "PERSONALIZED when it is an SSD)\n");
+        return 1;
+    }
+    printf("EXTRADITE: %s is now associated with security domain %s\n", aid, to);
+    return 0;
+}
+
+static int cmd_app_status(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    char aid[33];
+    aid_str(ca->aid, ca->aid_len, aid);
+    uint8_t state = (uint8_t)ca->app_state;
+    uint8_t p1 = o->deps ? GP_SET_STATUS_SD_AND_APPS : GP_SET_STATUS_APP;
+    uint16_t sw = 0;
+    seam_err e = gp_set_app_status(s, p1, state, ca->aid, ca->aid_len, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: SET STATUS of %s failed: %s\n", aid, seam_strerror(e));
+        return 1;
+    }
+    const char *what_state = (state & 0x80) ? "LOCKED"
+                             : state == 0   ? "unlocked"
+                                            : gp_lifecycle_name(GP_STATUS_APPS, state);
+    if (sw != SW_NO_ERROR) {
+        char what[128];
+        snprintf(what, sizeof what, "SET STATUS of %s%s to %02X (%s)", aid,
+                 o->deps ? " and its applications" : "", state, what_state);
+        print_sw_failure(what, sw);
+        if (sw == SW_REFERENCED_DATA_NOT_FOUND)
+            fprintf(stderr, "  (`seam gp list` shows what is on the card)\n");
+        else if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED || sw == SW_INCORRECT_P1P2 ||
+                 sw == SW_WRONG_DATA)
+            fprintf(stderr, "  (GP CS 2.3.1 §5.3 allows no such transition from the present "
+                            "state)\n");
+        else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED)
+            fprintf(stderr,
+                    "  (this security domain may not change that state: authenticate to "
+                    "the SD %s is associated with, or to one with Global Lock)\n",
+                    aid);
+        return 1;
+    }
+    if (state == 0x00)
+        printf("SET STATUS: %s%s unlocked\n", aid, o->deps ? " and its applications" : "");
+    else
+        printf("SET STATUS: %s%s is now %s (%02X)\n", aid, o->deps ? " and its applications" : "",
+               what_state, state);
+    return 0;
+}
+
 static int cmd_put_key_ecc(const gp_opts *o, gp_session *s, gp_script *sc);
 
-static int cmd_put_key(const gp_opts *o, gp_session *s, gp_script *sc)
+/* Reads a key file given with --keys or --new-keys; false (with a message) if unusable. */
+static bool read_keys_file(const char *opt, const char *path, long kvn, gp_keys *k)
+{
+    char err[160] = "";
+    seam_err e = gp_keys_read_file(path, (uint8_t)kvn, k, err, sizeof err);
+    if (e == SEAM_OK) return true;
+    fprintf(stderr,
+            "seam gp: %s %s: %s%s%s (a key file holds one AES key in hex, or the lines enc HEX, "
+            "mac HEX, dek HEX)\n",
+            opt, path, seam_strerror(e), err[0] ? ": " : "", err);
+    return false;
+}
+
+/* put-key --to SD: INSTALL [for personalization] of the SD first, so that the PUT KEY that
+ * follows (under this session, its keys encrypted with this session's DEK) goes to it. */
+static int put_key_target(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    if (!o->to) return 0;
+    char to[33];
+    aid_str(ca->to, ca->to_len, to);
+    uint16_t sw = 0;
+    seam_err e = gp_install_for_perso(s, ca->to, ca->to_len, &sw);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: INSTALL [for personalization] of %s failed: %s\n", to,
+                seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        char what[96];
+        snprintf(what, sizeof what, "INSTALL [for personalization] of %s", to);
+        print_content_failure(what, 0xE6, sw);
+        if (sw == SW_REFERENCED_DATA_NOT_FOUND)
+            fprintf(stderr,
+                    "  (no security domain %s on the card: `seam gp create-sd %s` "
+                    "makes one)\n",
+                    to, to);
+        else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED || sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED)
+            fprintf(stderr,
+                    "  (only the SD that %s is associated with personalizes it; once it "
+                    "has keys, use `seam gp --sd %s --keys FILE put-key`)\n",
+                    to, to);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_put_key(const gp_opts *o, gp_session *s, const content_args *ca, gp_script *sc)
 {
     if (o->new_kvn < 0) return bad_usage("%s", "put-key needs --new-kvn N (1..127)");
-    if (o->new_kid > 0) return cmd_put_key_ecc(o, s, sc);
+    if (o->new_kid > 0) {
+        int rc = put_key_target(o, s, ca);
+        return rc ? rc : cmd_put_key_ecc(o, s, sc);
+    }
     gp_keys nk;
     const char *names[4] = {"--new-key", "--new-enc", "--new-mac", "--new-dek"};
     if (o->new_enc && !(o->new_mac && o->new_dek))
         return bad_usage("%s", "--new-enc, --new-mac and --new-dek go together");
-    if (!parse_keys(o->new_key, o->new_enc, o->new_mac, o->new_dek, names, NULL, o->new_kvn, &nk))
+    if (o->new_keys_file) {
+        if (!read_keys_file("--new-keys", o->new_keys_file, o->new_kvn, &nk)) return 2;
+    } else if (!parse_keys(o->new_key, o->new_enc, o->new_mac, o->new_dek, names, NULL, o->new_kvn,
+                           &nk)) {
         return 2;
+    }
+    int trc = put_key_target(o, s, ca);
+    if (trc) {
+        gp_keys_wipe(&nk);
+        return trc;
+    }
     uint16_t sw = 0;
     if (sc) {
         /* the script predicts the answer: the KVN and the key check values */
@@ -957,13 +1270,18 @@ static int cmd_put_key(const gp_opts *o, gp_session *s, gp_script *sc)
             fprintf(stderr, "  (does the KVN exist already? use --replace KVN to replace it)\n");
         return 1;
     }
+    char to[40] = "";
+    if (o->to) {
+        memcpy(to, " to ", 4);
+        aid_str(ca->to, ca->to_len, to + 4);
+    }
     if (o->replace > 0)
-        printf("PUT KEY: key set 0x%02lX replaced by AES-%u key set 0x%02lX; key check values "
+        printf("PUT KEY: key set 0x%02lX replaced by AES-%u key set 0x%02lX%s; key check values "
                "verified\n",
-               o->replace, bits, o->new_kvn);
+               o->replace, bits, o->new_kvn, to);
     else
-        printf("PUT KEY: AES-%u key set 0x%02lX added; key check values verified\n", bits,
-               o->new_kvn);
+        printf("PUT KEY: AES-%u key set 0x%02lX added%s; key check values verified\n", bits,
+               o->new_kvn, to);
     return 0;
 }
 
@@ -1359,11 +1677,16 @@ static int cmd_set_status(gp_session *s, uint8_t state)
 static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, int state,
                        gp_script *sc)
 {
-    if (!strcmp(o->command, "list")) return cmd_list(s);
+    if (!strcmp(o->command, "list")) return cmd_list(s, o->sd != NULL);
     if (!strcmp(o->command, "load")) return cmd_load(o, s, ca);
     if (!strcmp(o->command, "install")) return cmd_install(o, s, ca);
     if (!strcmp(o->command, "delete")) return cmd_delete(o, s, ca);
-    if (!strcmp(o->command, "put-key")) return cmd_put_key(o, s, sc);
+    if (!strcmp(o->command, "put-key")) return cmd_put_key(o, s, ca, sc);
+    if (!strcmp(o->command, "create-sd")) return cmd_create_sd(s, ca);
+    if (!strcmp(o->command, "extradite")) return cmd_extradite(s, ca);
+    if (!strcmp(o->command, "set-state") ||
+        ((!strcmp(o->command, "lock") || !strcmp(o->command, "unlock")) && o->arg))
+        return cmd_app_status(o, s, ca);
     if (!strcmp(o->command, "delete-key")) return cmd_delete_key(o, s);
     if (!strcmp(o->command, "store-cert")) return cmd_store_cert(o, s);
     if (!strcmp(o->command, "generate-key")) return cmd_generate_key(o, s);
@@ -1409,6 +1732,9 @@ static int run_script(const gp_opts *o, const content_args *ca, int state, scp11
 
 int cmd_gp(int argc, char **argv)
 {
+    bool handled = false;
+    int off = cmd_gp_offline(argc, argv, &handled); /* dap-sign, token, verify-receipt */
+    if (handled) return off;
     gp_opts o;
     bool help;
     int rc = parse_args(argc, argv, &o, &help);
@@ -1428,6 +1754,7 @@ int cmd_gp(int argc, char **argv)
         if (o.scp11 != 'c')
             return bad_usage("%s", "script needs --scp11c: only an SCP11c session can be "
                                    "computed without the card (Amendment F)");
+        if (o.sd) return bad_usage("%s", "script works with the ISD's SCP11c session: no --sd");
         if (o.store || o.connect || o.reader || o.sd_cert_from_card)
             return bad_usage("%s", "script talks to no card: give the SD's certificate with "
                                    "--sd-cert FILE, and no --store/--connect/--reader");
@@ -1448,9 +1775,9 @@ int cmd_gp(int argc, char **argv)
     bool needs_auth = true;
     if (!strcmp(o.command, "info")) {
         needs_auth = false;
-    } else if (!strcmp(o.command, "lock")) {
-        state = GP_CARD_LOCKED;
-    } else if (!strcmp(o.command, "unlock")) {
+    } else if (!strcmp(o.command, "lock") || !strcmp(o.command, "lock-card")) {
+        state = GP_CARD_LOCKED; /* lock AID: SET STATUS of that application or SD instead */
+    } else if (!strcmp(o.command, "unlock") || !strcmp(o.command, "unlock-card")) {
         state = GP_CARD_SECURED;
     } else if (!strcmp(o.command, "terminate")) {
         state = GP_CARD_TERMINATED;
@@ -1462,9 +1789,16 @@ int cmd_gp(int argc, char **argv)
                              o.arg ? o.arg : "nothing");
     } else if (!strcmp(o.command, "put-key")) {
         if (o.new_kvn < 0) return bad_usage("%s", "put-key needs --new-kvn N (1..127)");
-        if (!o.new_kid && !o.new_key && !o.new_enc)
-            return bad_usage("%s", "put-key needs --new-key HEX or --new-enc/--new-mac/--new-dek "
-                                   "(an AES key set), or --new-kid with --ec-key/--ec-pub");
+        if (!o.new_kid && !o.new_key && !o.new_enc && !o.new_keys_file)
+            return bad_usage("%s", "put-key needs --new-keys FILE, --new-key HEX or "
+                                   "--new-enc/--new-mac/--new-dek (an AES key set), or --new-kid "
+                                   "with --ec-key/--ec-pub");
+        if (o.new_keys_file) {
+            gp_keys probe;
+            bool ok = read_keys_file("--new-keys", o.new_keys_file, o.new_kvn, &probe);
+            gp_keys_wipe(&probe);
+            if (!ok) return 2;
+        }
     } else if (!strcmp(o.command, "store-cert")) {
         if (!o.arg || o.new_kid <= 0 || o.new_kvn < 0)
             return bad_usage("%s", "store-cert needs FILE, --new-kid KID and --new-kvn N");
@@ -1474,10 +1808,13 @@ int cmd_gp(int argc, char **argv)
     } else if (!strcmp(o.command, "delete-key")) {
         if (o.del_kvn < 0) return bad_usage("%s", "delete-key needs --del-kvn N");
     } else if (strcmp(o.command, "list") && strcmp(o.command, "load") &&
-               strcmp(o.command, "install") && strcmp(o.command, "delete")) {
-        return bad_usage("unknown command '%s' (info, list, load, install, delete, put-key, "
-                         "delete-key, store-cert, generate-key, lock, unlock, terminate, "
-                         "set-status, script, script-check)",
+               strcmp(o.command, "install") && strcmp(o.command, "delete") &&
+               strcmp(o.command, "create-sd") && strcmp(o.command, "extradite") &&
+               strcmp(o.command, "set-state")) {
+        return bad_usage("unknown command '%s' (info, list, load, install, delete, create-sd, "
+                         "extradite, put-key, delete-key, store-cert, generate-key, lock, unlock, "
+                         "set-state, lock-card, unlock-card, terminate, set-status, script, "
+                         "script-check)",
                          o.command);
     }
     if ((o.ec_key || o.ec_pub || o.new_kid) && strcmp(o.command, "put-key") &&
@@ -1485,7 +1822,10 @@ int cmd_gp(int argc, char **argv)
         return bad_usage("%s", "--new-kid, --ec-key and --ec-pub go with put-key");
     bool takes_arg = !strcmp(o.command, "set-status") || !strcmp(o.command, "load") ||
                      !strcmp(o.command, "install") || !strcmp(o.command, "delete") ||
-                     !strcmp(o.command, "store-cert") || !strcmp(o.command, "generate-key");
+                     !strcmp(o.command, "store-cert") || !strcmp(o.command, "generate-key") ||
+                     !strcmp(o.command, "create-sd") || !strcmp(o.command, "extradite") ||
+                     !strcmp(o.command, "set-state") || !strcmp(o.command, "lock") ||
+                     !strcmp(o.command, "unlock");
     if (o.arg && !takes_arg) return bad_usage("unexpected argument '%s'", o.arg);
     content_args ca;
     rc = content_prepare(&o, &ca);
@@ -1513,7 +1853,9 @@ int cmd_gp(int argc, char **argv)
 
     gp_keys keys;
     const char *names[4] = {"--key", "--key-enc", "--key-mac", "--key-dek"};
-    if (!parse_keys(o.key, o.key_enc, o.key_mac, o.key_dek, names, test_key, o.kvn, &keys)) {
+    if (o.keys_file
+            ? !read_keys_file("--keys", o.keys_file, o.kvn, &keys)
+            : !parse_keys(o.key, o.key_enc, o.key_mac, o.key_dek, names, test_key, o.kvn, &keys)) {
         scp11_free(x);
         content_free(&ca);
         return 2;
@@ -1534,7 +1876,7 @@ int cmd_gp(int argc, char **argv)
         gp_print_hex(stdout, atr, atr_len);
         printf("\n");
     }
-    if (!select_isd(&o, &c)) goto out;
+    if (!select_sd(&o, ca.self, ca.self_len, &c)) goto out;
     if (!needs_auth) {
         rc = cmd_info(&c);
         goto out;
@@ -1554,6 +1896,8 @@ int cmd_gp(int argc, char **argv)
     rc = run_command(&o, &s, &ca, state, NULL);
     gp_session_close(&s);
 out:
+    if (rc && o.sd && needs_auth)
+        fprintf(stderr, "  (the session was with security domain %s, given by --sd)\n", o.sd);
     gp_keys_wipe(&keys);
     scp11_free(x);
     conn_close(&c);

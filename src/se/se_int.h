@@ -395,6 +395,59 @@ seam_err sd_fci(se *s, store_id sd, se_resp *r);
 /* Ends the secure channel session on a channel (wipes keys). */
 void sd_session_end(se *s, uint8_t ch);
 
+/* ---- BEGIN SSD: Supplementary Security Domains (src/se/gp/ssd.c, content.c; docs/ssd.md) ----
+ * The security domain load file and module (GP CS 2.3.1 §9.1: the card's own code for security
+ * domains, AIDs as common cards have them) are not store objects: GET STATUS shows them, INSTALL
+ * names them, nothing deletes them. */
+#define SSD_ELF_AID_LEN 7    /* A0000001515350 */
+#define SSD_MODULE_AID_LEN 8 /* A000000151535041 */
+extern const uint8_t ssd_elf_aid[SSD_ELF_AID_LEN];
+extern const uint8_t ssd_module_aid[SSD_MODULE_AID_LEN];
+/* Security domain life cycle (GP CS 2.3.1 §5.3.2, Table 11-38); LOCKED sets b8 and keeps the
+ * state it came from in b1-b7 (as applications do, §5.3.1). */
+#define GP_SD_INSTALLED 0x03
+#define GP_SD_SELECTABLE 0x07
+#define GP_SD_PERSONALIZED 0x0F
+#define GP_LC_LOCKED_BIT 0x80
+/* True when aid is the security domain load file's or module's AID. */
+bool ssd_reserved_aid(const uint8_t *aid, size_t len);
+/* True when r is a security domain (the ISD or an SSD). */
+bool ssd_is_sd(const se_reg_rec *r);
+/* What security domain sd may do with card content (GP CS 2.3.1 §9.1, §6.6): the ISD all of
+ * it; a PERSONALIZED, unlocked SSD with Authorized Management its own content without tokens;
+ * one with Delegated Management the same with a token per command; any other SD nothing. */
+typedef enum { CM_AUTH_NONE, CM_AUTH_ISD, CM_AUTH_AM, CM_AUTH_DM } cm_authority;
+cm_authority cm_authority_of(se *s, store_id sd);
+/* THE place where a Delegated Management token is checked (GP CS 2.3.1 §C.4): c is the command
+ * as received (after unwrapping), token its token field (may be empty). Returns 0 when the
+ * command may go on, else the SW. Until the token code (src/se/gp/dap.c) lands it answers 6982
+ * to every delegated command. */
+uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, const uint8_t *token,
+                                  size_t token_len);
+/* Checks the privileges (1 or 3 bytes) the SD `granter` gives a new entry (an SSD when is_sd,
+ * else an application) against GP CS 2.3.1 §6.6 (docs/ssd.md); *out gets the 3 bytes. 0 or the
+ * SW (6A80 an inconsistent set, 6982 more than an SSD may grant). */
+uint16_t ssd_privileges_check(se *s, store_id granter, bool is_sd, const uint8_t *p, size_t n,
+                              uint8_t out[3]);
+/* Checks the C9 value of an SSD's install parameters (docs/ssd.md): 0 or 6A80. */
+uint16_t ssd_install_params_check(se *s, const uint8_t *c9, size_t n);
+/* SET STATUS (GP CS 2.3.1 §11.10) of an application or SSD (P1 40) or of an SSD with its
+ * associated applications (P1 60), sent to security domain sd. */
+uint16_t ssd_set_status(se *s, store_id sd, const apdu_cmd *c);
+/* INSTALL [for extradition] (GP CS 2.3.1 §11.5.2.3.4) processed by sd with authority auth. */
+uint16_t ssd_extradite(se *s, store_id sd, cm_authority auth, const apdu_cmd *c, se_resp *r);
+/* True when GET STATUS on security domain sd shows entry id (GP CS 2.3.1 §11.4.2: everything
+ * with Global Registry, else the SD itself and what is associated with it). */
+bool ssd_sees(se *s, store_id sd, store_id id, const se_reg_rec *e);
+/* Frees, inside the caller's transaction, every store object security domain id owns (key
+ * sets and ECC keys wiped first). */
+seam_err ssd_free_owned(se *s, store_id id);
+/* The security domain whose keys PUT KEY and STORE DATA on channel ch change: the target of
+ * the channel's INSTALL [for personalization] (GP CS 2.3.1 §11.5.2.3.3) while the session that
+ * sent it lasts, else sd. */
+store_id cm_key_target(se *s, uint8_t ch, store_id sd);
+/* ---- END SSD ---- */
+
 /* ---- content management (src/se/gp/content.c) ---- */
 /* GP CS 2.3.1 §11.2 DELETE (of applications and load files), §11.5 INSTALL, §11.6 LOAD; the Java
  * Card side is src/se/jcvm/jcvm.h. All of it runs on the ISD under an authenticated session with
@@ -442,6 +495,7 @@ typedef struct {
     store_id after;
     uint8_t crit_len;
     uint8_t crit[16];
+    bool past_virtual; /* SSD: the security domain load file was sent already */
 } cm_status_cursor;
 cm_status_cursor *cm_status_cursor_of(se *s, uint8_t ch);
 

@@ -53,6 +53,7 @@ static const struct {
     API_PKG("javacard/security", JCL_AID_JAVACARD_SECURITY, 1, 6),
     API_PKG("javacardx/crypto", JCL_AID_JAVACARDX_CRYPTO, 1, 6),
     API_PKG("seam/trust", JCL_AID_SEAM_TRUST, 1, 0),
+    API_PKG("org/globalplatform", JCL_AID_GP_API, 1, 6),
 #undef API_PKG
 };
 

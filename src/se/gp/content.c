@@ -1,9 +1,13 @@
 /*
- * Card content management of the Issuer Security Domain (GP CS 2.3.1 §9, §11): INSTALL [for
- * load], LOAD, INSTALL [for install], [for make selectable] and both combined, and DELETE of
- * applications and load files. The Java Card side of each step (linking a package, running an
- * applet's install(), uninstall, freeing objects) is the runtime's (src/se/jcvm/jcvm.h); this
- * file owns the GP registry entries and the protocol.
+ * Card content management by security domains (GP CS 2.3.1 §9, §11): INSTALL [for load], LOAD,
+ * INSTALL [for install], [for make selectable] and both combined, [for personalization] and
+ * [for extradition] (the latter in ssd.c), and DELETE of applications, load files and
+ * Supplementary Security Domains. The ISD manages everything; an SSD with Authorized (or, with
+ * tokens, Delegated) Management its own content once PERSONALIZED (ssd.c decides who may do
+ * what; docs/ssd.md). INSTALL of the security domain module creates an SSD. The Java Card side
+ * of each step (linking a package, running an applet's install(), uninstall, freeing objects)
+ * is the runtime's (src/se/jcvm/jcvm.h); this file owns the GP registry entries and the
+ * protocol.
  *
  * Invariants:
  *  - every command is parsed and checked completely before anything changes; every change of
@@ -26,7 +30,12 @@
  *    (§11.5.3.1, §11.2.3.1);
  *  - the Load File Data Block Hash, when given in INSTALL [for load], must be SHA-256 (32 bytes)
  *    and is checked against the C4 value at the last block (6A80 on mismatch);
- *  - DAP blocks (E2) and tokens are not supported yet (6A80);
+ *  - DAP blocks (E2) are not supported yet (6A80); a token is refused (6A80) except from a
+ *    Delegated Management SSD, where cm_delegated_token_check (ssd.c) judges it;
+ *  - content is associated with the SD named in INSTALL [for load] (default: the SD doing the
+ *    load) or, for applications and SSDs, with the SD that processed INSTALL [for install];
+ *  - the personalization target of INSTALL [for personalization] lives in RAM per channel and
+ *    is forgotten when the session ends or at the next INSTALL;
  *  - content management is refused in CARD_LOCKED (6985), as every card content change is.
  */
 #include <stdlib.h>
@@ -49,6 +58,9 @@ struct se_cm {
     uint8_t aid[16];
     bool has_hash;
     uint8_t hash[CR_SHA256_LEN];
+    store_id assoc; /* the SD the load file will be associated with */
+    /* per channel: the SSD INSTALL [for personalization] named (0 = none) */
+    store_id perso[SE_MAX_CHANNELS];
     uint8_t *buf; /* LOAD_BUF_CAP bytes: the LOAD data fields joined */
     size_t len;
     size_t hdr_len;   /* C4 tag and length bytes, 0 until known */
@@ -92,6 +104,18 @@ void cm_channel_end(se *s, uint8_t ch)
     if (!s->cm) return;
     if (s->cm->loading && s->cm->ch == ch) load_end(s->cm);
     s->cm->status[ch].p1 = 0;
+    s->cm->perso[ch] = 0;
+}
+
+store_id cm_key_target(se *s, uint8_t ch, store_id sd)
+{
+    if (!s->cm || ch >= SE_MAX_CHANNELS || !s->cm->perso[ch]) return sd;
+    const se_reg_rec *t = reg_get(s, s->cm->perso[ch]);
+    if (!t || t->kind != REG_KIND_SSD) {
+        s->cm->perso[ch] = 0;
+        return sd;
+    }
+    return s->cm->perso[ch];
 }
 
 cm_status_cursor *cm_status_cursor_of(se *s, uint8_t ch)
@@ -238,20 +262,6 @@ static bool params_ok(const uint8_t *p, size_t n, bool want_c9, const uint8_t **
     return want_c9 ? nc9 == 1 : true;
 }
 
-/* Privileges an application may have (GP CS 2.3.1 Table 6-1): Card Lock, Card Terminate and
- * CVM Management. Security Domain privileges (SSDs are not supported yet) and those that only
- * mean something for a security domain are refused; so is Card Reset (default selection of
- * an applet is not implemented). */
-static bool app_privileges_ok(const uint8_t *p, size_t n)
-{
-    if (n != 0 && n != 1 && n != 3) return false;
-    if (n >= 1 &&
-        (p[0] & ~(GP_PRIV0_CARD_LOCK | GP_PRIV0_CARD_TERMINATE | GP_PRIV0_CVM_MANAGEMENT)))
-        return false;
-    if (n == 3 && (p[1] || p[2])) return false;
-    return true;
-}
-
 static bool selected_anywhere(se *s, store_id id)
 {
     for (uint8_t ch = 0; ch < SE_MAX_CHANNELS; ch++)
@@ -283,28 +293,47 @@ static uint16_t reply_00(se_resp *r)
 
 /* ---- INSTALL ---- */
 
-/* INSTALL [for load] (GP CS 2.3.1 §11.5.2.3.1): ELF AID, SD AID, hash, load parameters, token. */
-static uint16_t install_for_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
+/* The token field of a command processed by sd with authority auth: a Delegated Management SSD
+ * goes through the token check; anyone else may send no token (6A80). 0 or the SW. */
+static uint16_t token_rule(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
+                           const uint8_t *token, size_t token_len)
+{
+    if (auth == CM_AUTH_DM) return cm_delegated_token_check(s, sd, c, token, token_len);
+    return token_len ? SW_WRONG_DATA : 0;
+}
+
+/* INSTALL [for load] (GP CS 2.3.1 §11.5.2.3.1): ELF AID, SD AID, hash, load parameters, token.
+ * The load file will be associated with the SD named (GP CS 2.3.1 §7.2, §9.3.5), by default the
+ * SD doing the load; an SSD may name only itself, the ISD any SD in service. */
+static uint16_t install_for_load(se *s, uint8_t ch, store_id sd, cm_authority auth,
+                                 const apdu_cmd *c, se_resp *r)
 {
     struct se_cm *cm = s->cm;
     seam_rd rd;
     seam_rd_init(&rd, c->data, c->lc);
-    const uint8_t *aid, *sd, *hash, *params, *token;
+    const uint8_t *aid, *sda, *hash, *params, *token;
     size_t aid_len, sd_len, hash_len, params_len, token_len;
-    if (!rd_field(&rd, false, &aid, &aid_len) || !rd_field(&rd, false, &sd, &sd_len) ||
+    if (!rd_field(&rd, false, &aid, &aid_len) || !rd_field(&rd, false, &sda, &sd_len) ||
         !rd_field(&rd, false, &hash, &hash_len) || !rd_field(&rd, true, &params, &params_len) ||
         !rd_field(&rd, true, &token, &token_len) || seam_rd_left(&rd))
         return SW_WRONG_DATA;
     if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
     if (hash_len != 0 && hash_len != CR_SHA256_LEN) return SW_WRONG_DATA;
     if (params_len && !params_ok(params, params_len, false, NULL, NULL)) return SW_WRONG_DATA;
-    if (token_len) return SW_WRONG_DATA; /* delegated management tokens: not yet */
+    if (sd_len && (sd_len < 5 || sd_len > 16)) return SW_REFERENCED_DATA_NOT_FOUND;
+    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+    if (sw) return sw;
+    store_id assoc = sd;
     if (sd_len) {
-        const se_reg_rec *isd = reg_get(s, s->isd_id);
-        if (sd_len != isd->aid_len || memcmp(sd, isd->aid, sd_len) != 0)
-            return SW_REFERENCED_DATA_NOT_FOUND;
+        assoc = reg_find(s, sda, sd_len, false, 0, false);
+        const se_reg_rec *a = assoc ? reg_get(s, assoc) : NULL;
+        if (!ssd_is_sd(a)) return SW_REFERENCED_DATA_NOT_FOUND;
+        if (auth != CM_AUTH_ISD && assoc != sd) return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (a->kind == REG_KIND_SSD && a->life_cycle != GP_SD_PERSONALIZED)
+            return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     }
-    if (reg_find(s, aid, aid_len, false, 0, false)) return SW_WRONG_DATA;
+    if (ssd_reserved_aid(aid, aid_len) || reg_find(s, aid, aid_len, false, 0, false))
+        return SW_WRONG_DATA;
     cm->loading = true;
     cm->ch = ch;
     cm->next_block = 0;
@@ -313,6 +342,7 @@ static uint16_t install_for_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *
     memcpy(cm->aid, aid, aid_len);
     cm->has_hash = hash_len != 0;
     if (hash_len) memcpy(cm->hash, hash, hash_len);
+    cm->assoc = assoc;
     return reply_00(r);
 }
 
@@ -324,9 +354,34 @@ static int find_module(const cm_pkg_info *pi, const uint8_t *aid, size_t len)
     return -1;
 }
 
+/* INSTALL [for make selectable] alone (GP CS 2.3.1 §11.5.2.3.3): an INSTALLED application or
+ * SSD becomes SELECTABLE. Privileges: none, or exactly the ones it has. */
+static uint16_t make_selectable(se *s, store_id sd, cm_authority auth, const uint8_t *aid,
+                                size_t aid_len, const uint8_t *priv, size_t priv_len, se_resp *r)
+{
+    store_id id = reg_find(s, aid, aid_len, false, 0, false);
+    const se_reg_rec *app = id ? reg_get(s, id) : NULL;
+    if (!app || (app->kind != REG_KIND_APP && app->kind != REG_KIND_SSD))
+        return SW_REFERENCED_DATA_NOT_FOUND;
+    if (auth != CM_AUTH_ISD && seam_be32(app->sd_id) != sd) return SW_REFERENCED_DATA_NOT_FOUND;
+    if (priv_len) {
+        if (priv_len != 1 && priv_len != 3) return SW_WRONG_DATA;
+        uint8_t v[3] = {priv[0], priv_len == 3 ? priv[1] : 0, priv_len == 3 ? priv[2] : 0};
+        if (memcmp(v, app->priv, 3) != 0) return SW_WRONG_DATA;
+    }
+    if (app->life_cycle != GP_APP_INSTALLED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    uint8_t lc = GP_APP_SELECTABLE; /* = GP_SD_SELECTABLE */
+    seam_err e = store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1);
+    return e == SEAM_OK ? reply_00(r) : se_sw_of(e);
+}
+
 /* INSTALL [for install] (P1 04), [for make selectable] (08), both (0C) (GP CS 2.3.1
- * §11.5.2.3.2-3): ELF AID, module AID, application AID, privileges, install parameters, token. */
-static uint16_t install_for_install(se *s, uint8_t p1, const apdu_cmd *c, se_resp *r)
+ * §11.5.2.3.2-3): ELF AID, module AID, application AID, privileges, install parameters, token.
+ * From the security domain module (ssd_elf_aid / ssd_module_aid) it creates an SSD: a registry
+ * entry only, with no keys (GP CS 2.3.1 §7.3.1: its keys arrive by personalisation). The new
+ * entry is associated with the SD that processed the command (GP CS 2.3.1 §7.2). */
+static uint16_t install_for_install(se *s, store_id sd, cm_authority auth, uint8_t p1,
+                                    const apdu_cmd *c, se_resp *r)
 {
     bool install = p1 & 0x04, selectable = p1 & 0x08;
     seam_rd rd;
@@ -339,66 +394,112 @@ static uint16_t install_for_install(se *s, uint8_t p1, const apdu_cmd *c, se_res
         seam_rd_left(&rd))
         return SW_WRONG_DATA;
     if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
-    if (token_len) return SW_WRONG_DATA;
-    if (!app_privileges_ok(priv, priv_len)) return SW_WRONG_DATA;
 
     if (!install) {
         /* make selectable alone: no load file, no module, no parameters */
         if (elf_len || mod_len || params_len) return SW_WRONG_DATA;
-        store_id id = reg_find(s, aid, aid_len, false, 0, false);
-        const se_reg_rec *app = id ? reg_get(s, id) : NULL;
-        if (!app || app->kind != REG_KIND_APP) return SW_REFERENCED_DATA_NOT_FOUND;
-        if (app->life_cycle != GP_APP_INSTALLED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
-        uint8_t lc = GP_APP_SELECTABLE;
-        seam_err e = store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1);
-        return e == SEAM_OK ? reply_00(r) : se_sw_of(e);
+        uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+        if (sw) return sw;
+        return make_selectable(s, sd, auth, aid, aid_len, priv, priv_len, r);
     }
 
     if (elf_len < 5 || elf_len > 16 || mod_len < 5 || mod_len > 16) return SW_WRONG_DATA;
-    if (priv_len == 0) return SW_WRONG_DATA;
     if (!params_ok(params, params_len, true, &c9, &c9_len)) return SW_WRONG_DATA;
-    /* the install() parameter bArray (JCRE §6.2) must fit bLength: at most 127 bytes */
-    if (3 + aid_len + priv_len + c9_len > 127) return SW_WRONG_DATA;
-    store_id elf_id = reg_find(s, elf, elf_len, false, 0, false);
-    const se_reg_rec *elf_rec = elf_id ? reg_get(s, elf_id) : NULL;
-    if (!elf_rec || elf_rec->kind != REG_KIND_LOAD_FILE) return SW_REFERENCED_DATA_NOT_FOUND;
-    cm_pkg_info pi;
-    if (cm_pkg_info_of(s, elf_rec, &pi) != SEAM_OK) return SW_REFERENCED_DATA_NOT_FOUND;
-    int module = find_module(&pi, mod, mod_len);
-    if (module < 0) return SW_REFERENCED_DATA_NOT_FOUND;
-    if (reg_find(s, aid, aid_len, false, 0, false)) return SW_WRONG_DATA;
+    bool is_sd = elf_len == SSD_ELF_AID_LEN && ssd_reserved_aid(elf, elf_len);
+    if (!is_sd && 3 + aid_len + priv_len + c9_len > 127)
+        return SW_WRONG_DATA; /* install()'s bArray (JCRE §6.2) must fit bLength */
+    if (is_sd && ssd_install_params_check(s, c9, c9_len)) return SW_WRONG_DATA;
+    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+    if (sw) return sw;
+    uint8_t pv[3];
+    if (priv_len != 1 && priv_len != 3) return SW_WRONG_DATA;
+
+    store_id elf_id = 0, pkg_obj = 0;
+    int module = 0;
+    if (is_sd) {
+        if (mod_len != SSD_MODULE_AID_LEN || !ssd_reserved_aid(mod, mod_len))
+            return SW_REFERENCED_DATA_NOT_FOUND;
+    } else {
+        elf_id = reg_find(s, elf, elf_len, false, 0, false);
+        const se_reg_rec *elf_rec = elf_id ? reg_get(s, elf_id) : NULL;
+        if (!elf_rec || elf_rec->kind != REG_KIND_LOAD_FILE) return SW_REFERENCED_DATA_NOT_FOUND;
+        /* an SSD instantiates its own load files and the issuer's (docs/ssd.md) */
+        store_id owner = seam_be32(elf_rec->sd_id);
+        if (auth != CM_AUTH_ISD && owner != sd && owner != s->isd_id)
+            return SW_REFERENCED_DATA_NOT_FOUND;
+        cm_pkg_info pi;
+        if (cm_pkg_info_of(s, elf_rec, &pi) != SEAM_OK) return SW_REFERENCED_DATA_NOT_FOUND;
+        module = find_module(&pi, mod, mod_len);
+        if (module < 0) return SW_REFERENCED_DATA_NOT_FOUND;
+        pkg_obj = seam_be32(elf_rec->obj_id);
+    }
+    if ((sw = ssd_privileges_check(s, sd, is_sd, priv, priv_len, pv)) != 0) return sw;
+    if (ssd_reserved_aid(aid, aid_len) || reg_find(s, aid, aid_len, false, 0, false))
+        return SW_WRONG_DATA;
     if (!reg_index_room(s, 1)) return SW_NOT_ENOUGH_MEMORY;
-    store_id pkg_obj = seam_be32(elf_rec->obj_id);
 
     se_reg_rec rec;
     memset(&rec, 0, sizeof rec);
-    rec.kind = REG_KIND_APP;
-    rec.life_cycle = selectable ? GP_APP_SELECTABLE : GP_APP_INSTALLED;
+    rec.kind = is_sd ? REG_KIND_SSD : REG_KIND_APP;
+    rec.life_cycle = selectable ? GP_APP_SELECTABLE : GP_APP_INSTALLED; /* = GP_SD_* */
     rec.aid_len = (uint8_t)aid_len;
     memcpy(rec.aid, aid, aid_len);
-    memcpy(rec.priv, priv, priv_len); /* 1 or 3 bytes; the rest stays 0 */
-    seam_put_be32(rec.sd_id, s->isd_id);
-    seam_put_be32(rec.elf_id, elf_id);
-    rec.module = (uint8_t)module;
+    memcpy(rec.priv, pv, 3);
+    seam_put_be32(rec.sd_id, sd);
+    if (!is_sd) {
+        seam_put_be32(rec.elf_id, elf_id);
+        rec.module = (uint8_t)module;
+    }
 
     seam_err e = store_tx_begin(s->st);
     if (e != SEAM_OK) return se_sw_of(e);
     store_id app_id = 0;
     e = store_alloc(s->st, 0, SE_OBJ_REGISTRY, sizeof rec, &app_id);
     if (e == SEAM_OK) e = store_write(s->st, app_id, 0, &rec, sizeof rec);
-    uint16_t sw = se_sw_of(e);
-    if (sw == SW_NO_ERROR) {
+    sw = se_sw_of(e);
+    if (sw == SW_NO_ERROR && !is_sd) {
         s->cm->msg[0] = 0;
         sw = jcvm_install(s, pkg_obj, (uint8_t)module, app_id, aid, aid_len, priv, priv_len, c9,
                           c9_len, s->cm->msg, sizeof s->cm->msg);
-    }
-    if (sw == SW_NO_ERROR) {
-        const se_reg_rec *now = reg_get(s, app_id);
-        if (!now || seam_be32(now->obj_id) == 0) sw = SW_WRONG_DATA; /* never registered */
+        if (sw == SW_NO_ERROR) {
+            const se_reg_rec *now = reg_get(s, app_id);
+            if (!now || seam_be32(now->obj_id) == 0) sw = SW_WRONG_DATA; /* never registered */
+        }
     }
     sw = tx_end(s, sw);
     if (sw != SW_NO_ERROR) return sw;
     reg_index_add(s, app_id); /* room was checked above */
+    return reply_00(r);
+}
+
+/* INSTALL [for personalization] (GP CS 2.3.1 §11.5.2.3.3 / Table 11-46): '00', '00',
+ * application AID, '00', '00', token. The application must be an SSD associated with the SD
+ * processing the command; until the session ends or the next INSTALL, PUT KEY and STORE DATA
+ * on this channel act on that SSD (sd.c, cm_key_target). */
+static uint16_t install_for_perso(se *s, uint8_t ch, store_id sd, cm_authority auth,
+                                  const apdu_cmd *c, se_resp *r)
+{
+    seam_rd rd;
+    seam_rd_init(&rd, c->data, c->lc);
+    const uint8_t *z1, *z2, *aid, *z3, *z4, *token;
+    size_t z1_len, z2_len, aid_len, z3_len, z4_len, token_len;
+    if (!rd_field(&rd, false, &z1, &z1_len) || !rd_field(&rd, false, &z2, &z2_len) ||
+        !rd_field(&rd, false, &aid, &aid_len) || !rd_field(&rd, false, &z3, &z3_len) ||
+        !rd_field(&rd, true, &z4, &z4_len) || !rd_field(&rd, true, &token, &token_len) ||
+        seam_rd_left(&rd))
+        return SW_WRONG_DATA;
+    if (z1_len || z2_len || z3_len || z4_len || aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
+    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+    if (sw) return sw;
+    store_id id = reg_find(s, aid, aid_len, false, 0, false);
+    const se_reg_rec *t = id ? reg_get(s, id) : NULL;
+    if (!t || seam_be32(t->sd_id) != sd || t->kind == REG_KIND_ISD)
+        return SW_REFERENCED_DATA_NOT_FOUND;
+    /* applications have no personalisation interface here (GP CS 2.3.1 §9.5.3 makes it the
+     * application's own affair) */
+    if (t->kind != REG_KIND_SSD) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    if (t->life_cycle & GP_LC_LOCKED_BIT) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    s->cm->perso[ch] = id;
     return reply_00(r);
 }
 
@@ -407,12 +508,19 @@ uint16_t cm_install(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
     if (!s->cm) return SW_UNKNOWN;
     uint8_t p1 = c->p1 & 0x7F; /* b8: more INSTALL commands follow (informative) */
     if (c->p2 != 0x00) return SW_INCORRECT_P1P2;
-    if (p1 != 0x02 && p1 != 0x04 && p1 != 0x08 && p1 != 0x0C) return SW_INCORRECT_P1P2;
+    if (p1 != 0x02 && p1 != 0x04 && p1 != 0x08 && p1 != 0x0C && p1 != 0x10 && p1 != 0x20)
+        return SW_INCORRECT_P1P2;
     if (!card_state_ok(s)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     if (c->lc == 0) return SW_WRONG_LENGTH;
-    load_end(s->cm); /* a new INSTALL ends any load in progress */
-    if (p1 == 0x02) return install_for_load(s, ch, c, r);
-    return install_for_install(s, p1, c, r);
+    store_id sd = s->chan[ch].selected;
+    cm_authority auth = cm_authority_of(s, sd);
+    if (auth == CM_AUTH_NONE) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    load_end(s->cm);      /* a new INSTALL ends any load in progress */
+    s->cm->perso[ch] = 0; /* and any personalisation */
+    if (p1 == 0x02) return install_for_load(s, ch, sd, auth, c, r);
+    if (p1 == 0x10) return ssd_extradite(s, sd, auth, c, r);
+    if (p1 == 0x20) return install_for_perso(s, ch, sd, auth, c, r);
+    return install_for_install(s, sd, auth, p1, c, r);
 }
 
 /* ---- LOAD ---- */
@@ -456,6 +564,8 @@ static uint16_t load_complete(se *s)
         return SW_WRONG_DATA;
     if (reg_find(s, cm->aid, cm->aid_len, false, 0, false)) return SW_WRONG_DATA;
     if (!reg_index_room(s, 1)) return SW_NOT_ENOUGH_MEMORY;
+    /* the SD named at INSTALL [for load] may have gone (deleted on another channel) */
+    if (!ssd_is_sd(reg_get(s, cm->assoc))) return SW_REFERENCED_DATA_NOT_FOUND;
 
     se_reg_rec rec;
     memset(&rec, 0, sizeof rec);
@@ -463,7 +573,7 @@ static uint16_t load_complete(se *s)
     rec.life_cycle = GP_ELF_LOADED;
     rec.aid_len = cm->aid_len;
     memcpy(rec.aid, cm->aid, cm->aid_len);
-    seam_put_be32(rec.sd_id, s->isd_id);
+    seam_put_be32(rec.sd_id, cm->assoc);
 
     seam_err e = store_tx_begin(s->st);
     if (e != SEAM_OK) return se_sw_of(e);
@@ -524,32 +634,54 @@ uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 
 /* ---- DELETE ---- */
 
+/* DELETE of an application, a load file (with its applications when related) or an SSD
+ * (GP CS 2.3.1 §11.2). The SD processing it deletes anything with Global Delete (the ISD has
+ * it), else only what is associated with it; what it may not delete it does not see (6A88). An
+ * SSD goes only when nothing is associated with it any more, it is not selected anywhere and it
+ * is not the SD sending the command; its keys are wiped and freed with it. */
 uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related, se_resp *r)
 {
-    (void)ch;
     if (!s->cm) return SW_UNKNOWN;
     load_end(s->cm);
     if (!card_state_ok(s)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    store_id sd = s->chan[ch].selected;
+    const se_reg_rec *me = reg_get(s, sd);
+    if (!ssd_is_sd(me)) return SW_UNKNOWN;
+    bool global = sd == s->isd_id || (me->priv[1] & GP_PRIV1_GLOBAL_DELETE);
+    if (!global && cm_authority_of(s, sd) != CM_AUTH_AM) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    if (ssd_reserved_aid(aid, aid_len)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     store_id id = reg_find(s, aid, aid_len, false, 0, false);
     const se_reg_rec *e = id ? reg_get(s, id) : NULL;
     if (!e) return SW_REFERENCED_DATA_NOT_FOUND;
-    if (e->kind == REG_KIND_ISD || e->kind == REG_KIND_SSD)
-        return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    if (!global && seam_be32(e->sd_id) != sd) return SW_REFERENCED_DATA_NOT_FOUND;
+    if (e->kind == REG_KIND_ISD) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
 
     uint16_t sw = SW_NO_ERROR;
     seam_err err;
-    if (e->kind == REG_KIND_APP) {
+    if (e->kind == REG_KIND_SSD) {
+        if (id == sd || selected_anywhere(s, id)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        for (store_id a = reg_next(s, 0); a; a = reg_next(s, a)) {
+            const se_reg_rec *ar = reg_get(s, a);
+            if (ar && a != id && seam_be32(ar->sd_id) == id)
+                return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* content still associated */
+        }
+        if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
+        sw = se_sw_of(ssd_free_owned(s, id));
+        if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
+    } else if (e->kind == REG_KIND_APP) {
         if (selected_anywhere(s, id)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
         if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
         sw = jcvm_delete_app(s, id);
         if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
     } else {
-        /* a load file: its applications go with it only when asked (P2 80) */
+        /* a load file: its applications go with it only when asked (P2 80), and only when the
+         * SD may delete each of them */
         store_id pkg = seam_be32(e->obj_id);
         for (store_id a = reg_next(s, 0); a; a = reg_next(s, a)) {
             const se_reg_rec *ar = reg_get(s, a);
             if (!ar || ar->kind != REG_KIND_APP || seam_be32(ar->elf_id) != id) continue;
             if (!related || selected_anywhere(s, a)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+            if (!global && seam_be32(ar->sd_id) != sd) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
         }
         if (jcvm_pkg_imported(s, pkg)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
         if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
@@ -565,5 +697,7 @@ uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool r
     sw = tx_end(s, sw);
     if (sw != SW_NO_ERROR) return sw;
     reg_index_prune(s);
+    for (uint8_t k = 0; k < SE_MAX_CHANNELS; k++)
+        if (s->cm->perso[k] == id) s->cm->perso[k] = 0;
     return reply_00(r);
 }

@@ -1,15 +1,19 @@
 /*
  * Security domain command processing (GP CS 2.3.1 §11 and Amendment D §7): GET DATA, GET
  * STATUS, SET STATUS, PUT KEY, DELETE (keys). The SCP03 session of each logical channel
- * (INITIALIZE UPDATE, EXTERNAL AUTHENTICATE, unwrap and wrap) is in scp03_sd.c. SCP11 (PERFORM SECURITY OPERATION, INTERNAL
- * and MUTUAL AUTHENTICATE) is in scp11_sd.c, ECC keys (PUT KEY of ECC keys, GENERATE KEY,
- * deletion) in eckeys.c and Amendment F's STORE DATA / GET DATA of certificates and CA
- * identifiers in certstore.c; this file only dispatches to them.
+ * (INITIALIZE UPDATE, EXTERNAL AUTHENTICATE, unwrap and wrap) is in scp03_sd.c. SCP11 (PERFORM
+ * SECURITY OPERATION, INTERNAL and MUTUAL AUTHENTICATE) is in scp11_sd.c, ECC keys (PUT KEY of ECC
+ * keys, GENERATE KEY, deletion) in eckeys.c and Amendment F's STORE DATA / GET DATA of certificates
+ * and CA identifiers in certstore.c; this file only dispatches to them.
  *
  * Rules kept here:
  *  - every command is checked completely (CLA, P1/P2, lengths, data) before anything changes;
  *    multi-object changes (PUT KEY, DELETE KEY) run in one store transaction;
- *  - card content management needs an authenticated session with at least C-MAC.
+ *  - card content management needs an authenticated session with at least C-MAC;
+ *  - an SSD is served like the ISD with its own key sets and sessions; what it may do beyond
+ *    its own keys is ssd.c's decision (privileges, association, docs/ssd.md); after INSTALL
+ *    [for personalization] PUT KEY and STORE DATA on that channel act on the named SSD
+ *    (cm_key_target) with the ISD session's DEK.
  */
 #include <string.h>
 
@@ -225,7 +229,7 @@ static uint16_t do_put_key(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se
         } else {
             /* Adding the first key set of the issuer removes the factory test key set
              * (KVN FF), so the well-known keys never outlive personalisation. */
-            store_id test = keys_find(s, sd, 0xFF);
+            store_id test = sd == s->isd_id ? keys_find(s, sd, 0xFF) : 0;
             if (test && test == keys_find(s, sd, 0) && !keys_next(s, sd, test))
                 e = store_free(s->st, test);
             store_id id;
@@ -281,6 +285,9 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         const se_reg_rec *reg = reg_get(s, sd);
         if (aid_t.len == reg->aid_len && !memcmp(aid_t.value, reg->aid, aid_t.len))
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        /* a Delegated Management SSD: its delete token (B6, 9E) is the token check's */
+        if (cm_authority_of(s, sd) == CM_AUTH_DM && !(reg->priv[1] & GP_PRIV1_GLOBAL_DELETE))
+            return cm_delegated_token_check(s, sd, c, NULL, 0);
         /* one AID, nothing else: delete tokens (B6, 9E) are not supported yet */
         if (aid_t.total != c->lc) return SW_WRONG_DATA;
         if (aid_t.len < 5 || aid_t.len > 16) return SW_REFERENCED_DATA_NOT_FOUND;
@@ -374,20 +381,30 @@ static uint16_t do_set_status(se *s, store_id sd, const apdu_cmd *c)
 {
     const se_reg_rec *sdr = reg_get(s, sd);
     if (c->p1 == 0x80) {
-        if (c->lc && !(c->lc == sdr->aid_len && !memcmp(c->data, sdr->aid, c->lc)))
+        /* data: empty, or the AID of the ISD (the card's state is the ISD's) or of the SD
+         * sending the command */
+        const se_reg_rec *isd = reg_get(s, s->isd_id);
+        if (c->lc && !(c->lc == sdr->aid_len && !memcmp(c->data, sdr->aid, c->lc)) &&
+            !(c->lc == isd->aid_len && !memcmp(c->data, isd->aid, c->lc)))
             return SW_REFERENCED_DATA_NOT_FOUND;
-        if (sdr->kind != REG_KIND_ISD) return SW_SECURITY_STATUS_NOT_SATISFIED;
         uint8_t from = se_card(s)->life_cycle;
-        if (!card_transition_ok(from, c->p2, sdr)) return SW_WRONG_DATA;
+        /* an SSD changes the card's state only by its Card Lock / Card Terminate privileges
+         * (GP CS 2.3.1 §6.6.1.4-5): locking, unlocking, terminating */
+        if (sdr->kind != REG_KIND_ISD && c->p2 != GP_CARD_TERMINATED && c->p2 != GP_CARD_LOCKED &&
+            !(from == GP_CARD_LOCKED && c->p2 == GP_CARD_SECURED))
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
+        if (!card_transition_ok(from, c->p2, sdr))
+            return sdr->kind == REG_KIND_ISD ? SW_WRONG_DATA : SW_SECURITY_STATUS_NOT_SATISFIED;
         if (c->p2 == GP_CARD_TERMINATED) return se_sw_of(terminate_card(s));
         seam_err e = se_card_write(s, offsetof(se_card_rec, life_cycle), &c->p2, 1);
         return se_sw_of(e);
     }
-    if (c->p1 == 0x40 || c->p1 == 0x20 || c->p1 == 0x60) {
+    if (c->p1 == 0x40 || c->p1 == 0x60) return ssd_set_status(s, sd, c); /* ssd.c */
+    if (c->p1 == 0x20) {
         if (c->lc < 5 || c->lc > 16) return SW_WRONG_DATA;
         store_id id = reg_find(s, c->data, c->lc, false, 0, false);
         if (!id) return SW_REFERENCED_DATA_NOT_FOUND;
-        return SW_WRONG_DATA; /* the ISD's state is the card's: P1 = 80 */
+        return SW_WRONG_DATA; /* load files have no life cycle to set */
     }
     return SW_INCORRECT_P1P2;
 }
@@ -412,6 +429,7 @@ static void put_status_entry(se *s, seam_wr *w, const se_reg_rec *e, uint8_t p1,
         tlv_put_u8(w, 0x9F70, lc);
         if (e->kind != REG_KIND_LOAD_FILE) tlv_put(w, 0xC5, e->priv, 3);
         if (elf) tlv_put(w, 0xC4, elf->aid, elf->aid_len);
+        if (e->kind == REG_KIND_SSD) tlv_put(w, 0xC4, ssd_elf_aid, SSD_ELF_AID_LEN);
         if (e->kind == REG_KIND_LOAD_FILE && pi.aid) {
             uint8_t v[2] = {pi.major, pi.minor};
             tlv_put(w, 0xCE, v, 2);
@@ -435,14 +453,44 @@ static void put_status_entry(se *s, seam_wr *w, const se_reg_rec *e, uint8_t p1,
     }
 }
 
+/* The security domain load file (and with P1 10 its module) as a GET STATUS entry: LOADED,
+ * associated with the ISD (GP CS 2.3.1 §9.1: the card's own code; it is no store object). */
+static void put_sd_elf_entry(se *s, seam_wr *w, uint8_t p1, bool tagged)
+{
+    const se_reg_rec *isd = reg_get(s, s->isd_id);
+    if (tagged) {
+        size_t m = tlv_begin(w, 0xE3);
+        tlv_put(w, 0x4F, ssd_elf_aid, SSD_ELF_AID_LEN);
+        tlv_put_u8(w, 0x9F70, GP_ELF_LOADED);
+        static const uint8_t version[2] = {0x01, 0x00};
+        tlv_put(w, 0xCE, version, sizeof version);
+        if (p1 == 0x10) tlv_put(w, 0x84, ssd_module_aid, SSD_MODULE_AID_LEN);
+        tlv_put(w, 0xCC, isd->aid, isd->aid_len);
+        tlv_end(w, m);
+    } else {
+        seam_wr_u8(w, SSD_ELF_AID_LEN);
+        seam_wr_bytes(w, ssd_elf_aid, SSD_ELF_AID_LEN);
+        seam_wr_u8(w, GP_ELF_LOADED);
+        seam_wr_u8(w, 0x00);
+        if (p1 == 0x10) {
+            seam_wr_u8(w, 1);
+            seam_wr_u8(w, SSD_MODULE_AID_LEN);
+            seam_wr_bytes(w, ssd_module_aid, SSD_MODULE_AID_LEN);
+        }
+    }
+}
+
 /* GET STATUS answers at most this much data per command; the rest follows 6310 with P2 b1 set
  * ("next occurrence", GP CS 2.3.1 §11.4.2.2), so a host with short APDUs gets every entry. */
 #define STATUS_RESP_MAX 255
 
-/* GET STATUS (GP CS 2.3.1 §11.4). Entries come in registry order; when the next entry does not
- * fit STATUS_RESP_MAX the answer ends with 6310 and the channel remembers where it stopped. */
+/* GET STATUS (GP CS 2.3.1 §11.4). Entries come in registry order (load files: the security
+ * domain load file first); when the next entry does not fit STATUS_RESP_MAX the answer ends with
+ * 6310 and the channel remembers where it stopped. An SD without Global Registry sees only itself
+ * and what is associated with it (ssd_sees). */
 static uint16_t do_get_status(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 {
+    store_id sd = s->chan[ch].selected;
     uint8_t want;
     switch (c->p1) {
     case 0x80:
@@ -473,12 +521,14 @@ static uint16_t do_get_status(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
     if (tlv_find(c->data, c->lc, 0x4F, &crit) != SEAM_OK || crit.len > 16) return SW_WRONG_DATA;
     cm_status_cursor *cur = cm_status_cursor_of(s, ch);
     store_id after = 0;
+    bool past_virtual = false;
     if (next) {
         /* the same query as the one that got 6310 */
         if (!cur || cur->p1 != c->p1 || cur->tagged != tagged || cur->crit_len != crit.len ||
             (crit.len && memcmp(cur->crit, crit.value, crit.len) != 0))
             return SW_REFERENCED_DATA_NOT_FOUND;
         after = cur->after;
+        past_virtual = cur->past_virtual;
     }
     if (cur) cur->p1 = 0;
 
@@ -487,9 +537,17 @@ static uint16_t do_get_status(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
     int found = 0;
     store_id last = 0;
     bool more = false;
+    if (want == REG_KIND_LOAD_FILE && !past_virtual && ssd_sees(s, sd, 0, NULL) &&
+        crit.len <= SSD_ELF_AID_LEN &&
+        (crit.len == 0 || memcmp(ssd_elf_aid, crit.value, crit.len) == 0)) {
+        put_sd_elf_entry(s, &w, c->p1, tagged);
+        if (w.err) return SW_UNKNOWN;
+        found++;
+    }
+    past_virtual = true;
     for (store_id id = reg_next(s, after); id; id = reg_next(s, id)) {
         const se_reg_rec *reg = reg_get(s, id);
-        if (!reg) continue;
+        if (!reg || !ssd_sees(s, sd, id, reg)) continue;
         bool kind_ok = reg->kind == want || (want == REG_KIND_APP && reg->kind == REG_KIND_SSD);
         if (!kind_ok) continue;
         if (crit.len > reg->aid_len || (crit.len && memcmp(reg->aid, crit.value, crit.len) != 0))
@@ -513,6 +571,7 @@ static uint16_t do_get_status(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
         cur->tagged = tagged;
         cur->after = last;
         cur->crit_len = (uint8_t)crit.len;
+        cur->past_virtual = past_virtual;
         if (crit.len) memcpy(cur->crit, crit.value, crit.len);
         return 0x6310; /* GP CS 2.3.1 Table 11-34: more data available */
     }
@@ -555,6 +614,10 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         return SW_INS_NOT_SUPPORTED;
     }
     if (lc == GP_CARD_TERMINATED && c->ins != 0xCA) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    /* an SSD locked while selected here serves nothing more (GP CS 2.3.1 §5.3.2.4) */
+    const se_reg_rec *self = reg_get(s, sd);
+    if (self && self->kind == REG_KIND_SSD && (self->life_cycle & GP_LC_LOCKED_BIT))
+        return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     /* Trust anchors and quorum-signed commands (trust.c): STORE DATA of DF70 / DF71 on the ISD;
      * a quorum command needs no session (its signatures are the authority). */
     if (c->ins == 0xE2 && trust_claims(s, ch, c))
@@ -609,7 +672,8 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
         /* once the card holds trust anchors and is SECURED, the ISD's keys change only by a
          * quorum-signed command (trust.c): a stolen session key cannot replace them */
         if (c->ins == 0xF1 && trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
-        if (c->ins == 0xE2) return certstore_store_data(s, ch, sd, c, r);
+        /* after INSTALL [for personalization], the named SSD's (ssd.c) */
+        if (c->ins == 0xE2) return certstore_store_data(s, ch, cm_key_target(s, ch, sd), c, r);
         return eckey_generate(s, ch, sd, c, r);
     case 0xD8:
     case 0xE4:
@@ -618,16 +682,21 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
     case 0xF0:
     case 0xF2:
         if (!authenticated) return SW_SECURITY_STATUS_NOT_SATISFIED;
-        /* card content management is the ISD's (SSDs with Authorized Management: later) */
-        if ((c->ins == 0xE6 || c->ins == 0xE8) && sd != s->isd_id)
+        /* card content management: the ISD, or an SSD with Authorized or Delegated Management
+         * once PERSONALIZED (ssd.c) */
+        if ((c->ins == 0xE6 || c->ins == 0xE8) && cm_authority_of(s, sd) == CM_AUTH_NONE)
             return SW_SECURITY_STATUS_NOT_SATISFIED;
         if (c->ins == 0xE6) return cm_install(s, ch, c, r);
         if (c->ins == 0xE8) return cm_load(s, ch, c, r);
-        if (c->ins == 0xD8 && trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
-        if (c->ins == 0xD8 && (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A ||
-                               c->p2 == GP_KID_SCP11B || c->p2 == GP_KID_SCP11C))
-            return eckey_put_key(s, ch, sd, c, r);
-        if (c->ins == 0xD8) return do_put_key(s, ch, sd, c, r);
+        if (c->ins == 0xD8) {
+            /* after INSTALL [for personalization], the named SSD's keys (GP CS 2.3.1 §7.3.1) */
+            store_id ksd = cm_key_target(s, ch, sd);
+            if (trust_guards_keys(s, ksd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
+            if (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A || c->p2 == GP_KID_SCP11B ||
+                c->p2 == GP_KID_SCP11C)
+                return eckey_put_key(s, ch, ksd, c, r);
+            return do_put_key(s, ch, ksd, c, r);
+        }
         if (c->ins == 0xE4) return do_delete(s, ch, sd, c, r);
         if (c->ins == 0xF0) return do_set_status(s, sd, c);
         return do_get_status(s, ch, c, r);

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "se/jcapi/gp_natives.h"
 #include "se/jcapi/jcsec.h"
 #include "se/jcapi/trust_natives.h"
 #include "se/jcvm/jv_int.h"
@@ -730,5 +731,6 @@ const jv_native_def jv_natives[] = {
     {FW "OwnerPIN", "verify", "([BSB)Z", n_pin_verify},
     JCSEC_NATIVES /* javacard.security, javacardx.crypto: src/se/jcapi/jcsec.h */
     TRUST_NATIVES /* seam.trust: src/se/jcapi/trust_natives.c */
+    GPAPI_NATIVES /* org.globalplatform: src/se/jcapi/gp_natives.c */
     {NULL, NULL, NULL, NULL},
 };

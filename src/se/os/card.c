@@ -186,8 +186,20 @@ static seam_err check_image(se *s, char *msg, size_t cap)
     for (store_id id = reg_next(s, 0); id; id = reg_next(s, id)) {
         const se_reg_rec *r = reg_get(s, id);
         const se_reg_rec *elf = r->kind == REG_KIND_APP ? reg_get(s, seam_be32(r->elf_id)) : NULL;
-        bool ok = true;
-        if (r->kind == REG_KIND_LOAD_FILE)
+        /* an entry's associated security domain (GP CS 2.3.1 §7.2) is one; 0 (none) is
+         * tolerated for applications and load files of images that test rigs build */
+        store_id asd = seam_be32(r->sd_id);
+        bool ok = ssd_is_sd(reg_get(s, asd)) ||
+                  (asd == 0 && (r->kind == REG_KIND_APP || r->kind == REG_KIND_LOAD_FILE));
+        if (!ok) {
+            snprintf(msg, cap, "registry entry %u has no associated security domain", (unsigned)id);
+            return SEAM_E_CORRUPT;
+        }
+        if (r->kind == REG_KIND_SSD)
+            ok = (r->life_cycle & 0x7F) == GP_SD_INSTALLED ||
+                 (r->life_cycle & 0x7F) == GP_SD_SELECTABLE ||
+                 (r->life_cycle & 0x7F) == GP_SD_PERSONALIZED;
+        else if (r->kind == REG_KIND_LOAD_FILE)
             ok = seam_be32(r->obj_id) != 0;
         else if (r->kind == REG_KIND_APP)
             ok = elf && elf->kind == REG_KIND_LOAD_FILE && seam_be32(r->obj_id) != 0;
@@ -284,7 +296,10 @@ static bool is_selectable(se *s, const se_reg_rec *e)
     if (e->kind == REG_KIND_ISD) return true;
     if (lc == GP_CARD_TERMINATED || lc == GP_CARD_LOCKED) return false;
     if (e->kind == REG_KIND_LOAD_FILE) return false;
-    return (e->life_cycle & 0x07) == 0x07; /* SELECTABLE (GP CS 2.3.1 §5.1.3) */
+    /* SELECTABLE and the states above it, never LOCKED (b8) (GP CS 2.3.1 §5.3.1, §5.3.2):
+     * an SSD when SELECTABLE or PERSONALIZED */
+    if (e->life_cycle & 0x80) return false;
+    return (e->life_cycle & 0x07) == 0x07;
 }
 
 /* The application a SELECT by DF name names (ISO 7816-4 §11.2.2; GP CS 2.3.1 §11.9): 0 and
