@@ -12,6 +12,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
 #include "check.h"
 #include "jcrig.h"
 #include "shastate.h"
@@ -22,6 +27,8 @@
 
 static const uint8_t sec_pkg[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA};
 static const uint8_t h_app[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA, 0x02};
+/* a second instance of Harness (test_ecdsa_key_cache: two applets with their own keys) */
+static const uint8_t h_app2[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x53, 0x01, 0xAA, 0x03};
 
 static jc_card C;
 
@@ -37,6 +44,7 @@ static bool h_card(void)
     store_id elf = 0;
     bool ok = jc_load_pkg(C.s, jcl, len, sec_pkg, sizeof sec_pkg, &elf) == 0x9000 &&
               jc_install_app(C.s, elf, 1, h_app, sizeof h_app, NULL, 0) == 0x9000 &&
+              jc_install_app(C.s, elf, 1, h_app2, sizeof h_app2, NULL, 0) == 0x9000 &&
               jc_select(C.s, 0, h_app, sizeof h_app) == 0x9000;
     free(jcl);
     return ok;
@@ -58,7 +66,8 @@ enum {
     H_FINAL,
     H_VERIFY,
     H_TAG,
-    H_INFO
+    H_INFO,
+    H_TX = 0x30
 };
 /* H_NEW kinds */
 enum { K_SIG = 1, K_SIG4, K_CIPHER, K_CIPHER3, K_KA, K_CK, K_MD, K_IMD, K_RND };
@@ -1264,7 +1273,10 @@ static void test_negative(void)
         {H_INFO, 7, 4, {0, 32, 2398, 8}, 0x6B10, "setInitialDigest: length past the end"},
         {H_INFO, 7, 4, {0, 32, 0, -1}, 0x6B10, "setInitialDigest: negative length length"},
         {H_INFO, 7, 4, {0, -32, 0, 8}, 0x6B10, "setInitialDigest: negative state length"},
-        {H_INFO, 0, 2, {0}, 0x6B05, "Signature.setInitialDigest"},
+        {H_INFO, 0, 2, {0}, 0x6B01, "Signature.setInitialDigest: digested length 0"},
+        {H_INFO, 2, 2, {0}, 0x6B05, "Signature.setInitialDigest: HMAC"},
+        {H_INFO, 0, 4, {2390, 32, 0, 8}, 0x6B10, "Signature.setInitialDigest: state past the end"},
+        {H_INFO, 0, 4, {0, 32, 0, -1}, 0x6B10, "Signature.setInitialDigest: negative length"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t d1[32], d2[32];
@@ -1377,6 +1389,417 @@ static void test_md_initial(void)
     jc_card_free(&C);
 }
 
+/* ======================================================================================== */
+/* ECDSA signing keys kept imported (keys.c) and Signature.setInitialDigest                 */
+/* ======================================================================================== */
+
+/* The crypto layer's cr_ec_key: signs many times, each signature verified; a public point
+ * that is not priv * G gives SEAM_E_FAULT and no signature; bad inputs are refused. */
+static void test_ec_key_layer(void)
+{
+    cr_ec_group *g = NULL;
+    REQUIRE(cr_ec_group_named(CR_EC_P256, &g) == SEAM_OK);
+    uint8_t d[32], q[65], d2[32], q2[65], hash[32], sig[64];
+    REQUIRE(cr_ec_keygen(g, d, 32, q, 65) == SEAM_OK);
+    REQUIRE(cr_ec_keygen(g, d2, 32, q2, 65) == SEAM_OK);
+    memset(hash, 0x5A, sizeof hash);
+    cr_ec_key *k = NULL;
+    REQUIRE(cr_ec_key_new(g, d, 32, q, 65, &k) == SEAM_OK);
+    for (int i = 0; i < 3; i++) {
+        hash[0] = (uint8_t)i;
+        CHECK_EQ(cr_ec_key_sign(k, hash, 32, sig, 64), SEAM_OK);
+        CHECK_EQ(cr_ec_verify(g, q, 65, hash, 32, sig, 64), SEAM_OK);
+        CHECK_EQ(cr_ec_verify(g, q2, 65, hash, 32, sig, 64), SEAM_E_AUTH);
+    }
+    CHECK_EQ(cr_ec_key_sign(k, hash, 0, sig, 64), SEAM_E_LENGTH);
+    CHECK_EQ(cr_ec_key_sign(k, hash, 32, sig, 63), SEAM_E_LENGTH);
+    cr_ec_key_free(k);
+    /* the public point of another key: every signature fails its verification */
+    k = NULL;
+    REQUIRE(cr_ec_key_new(g, d, 32, q2, 65, &k) == SEAM_OK);
+    CHECK_EQ(cr_ec_key_sign(k, hash, 32, sig, 64), SEAM_E_FAULT);
+    static const uint8_t zero[64];
+    CHECK(!memcmp(sig, zero, 64));
+    cr_ec_key_free(k);
+    /* scalar 0 or n, a point off the curve, a short point */
+    cr_ec_params p;
+    REQUIRE(cr_ec_named_params(CR_EC_P256, &p) == SEAM_OK);
+    k = NULL;
+    CHECK_EQ(cr_ec_key_new(g, zero, 32, q, 65, &k), SEAM_E_ARG);
+    CHECK_EQ(cr_ec_key_new(g, p.n, p.n_len, q, 65, &k), SEAM_E_ARG);
+    uint8_t off[65];
+    memcpy(off, q, 65);
+    off[64] ^= 1;
+    CHECK_EQ(cr_ec_key_new(g, d, 32, off, 65, &k), SEAM_E_FORMAT);
+    CHECK_EQ(cr_ec_key_new(g, d, 32, q, 64, &k), SEAM_E_FORMAT);
+    CHECK(k == NULL);
+    cr_ec_key_free(NULL);
+    cr_ec_group_free(g);
+}
+
+/* The card's DER signature at io off (len bytes) verifies on the host (OpenSSL) under the
+ * public point w over SHA-256 of msg. */
+static bool host_verifies(const uint8_t *w, const uint8_t *msg, size_t n, int off, int len)
+{
+    cr_ec_group *g = NULL;
+    uint8_t der[80], raw[64], hash[32];
+    size_t hl = 0;
+    if (len <= 0 || len > (int)sizeof der || cr_ec_group_named(CR_EC_P256, &g)) return false;
+    rd(off, (size_t)len, der);
+    bool ok = cr_md(CR_MD_SHA256, msg, n, hash, sizeof hash, &hl) == SEAM_OK &&
+              cr_ecdsa_der_to_raw(der, (size_t)len, raw, 64) == SEAM_OK &&
+              cr_ec_verify(g, w, 65, hash, 32, raw, 64) == SEAM_OK;
+    cr_ec_group_free(g);
+    return ok;
+}
+
+/* ECDSA-SHA-256 signature of io[0, 40) with the key in slot 2 by object 0 into io 200;
+ * returns its length or -SW. */
+static int card_sign(void)
+{
+    uint16_t sw = h(H_INIT, 0, 2, 1, 1);
+    if (sw == 0x9000) sw = h(H_FINAL, 0, 0, 3, 0, 40, 200);
+    return sw == 0x9000 ? val() : -(int)sw;
+}
+
+/* The public point of the key pair in slots 1 (public) / 2 (private) into w. */
+static void card_w(uint8_t w[65])
+{
+    CHECK_EQ(h(H_GET, 1, 6, 1, 600), 0x9000);
+    CHECK_EQ(val(), 65);
+    rd(600, 65, w);
+}
+
+/* Selects an applet instance and writes the message again (io is CLEAR_ON_DESELECT). */
+static void select_app(const uint8_t *aid, const uint8_t *msg)
+{
+    CHECK_EQ(jc_select(C.s, 0, aid, sizeof h_app), 0x9000);
+    wr(0, msg, 40);
+}
+
+/* ECDSA signing with the key kept imported (keys.c): never with a stale key. Each signature
+ * is checked on the host against the public point the card holds at that moment, and not
+ * against the one before: after a key change (setS, genKeyPair), after clearKey
+ * (UNINITIALIZED_KEY), after a transaction abort that restores the key and a commit that
+ * keeps the new one, after a power cycle, in two applets with their own keys. */
+static void test_ecdsa_key_cache(void)
+{
+    REQUIRE(h_card());
+    uint8_t msg[40], wa[65], wb[65], w2[65];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(0xC0 ^ i);
+    wr(0, msg, sizeof msg);
+    /* applet A: a P-256 pair, two signatures (the second from the kept key) */
+    CHECK_EQ(h(H_PAIR, 5, 0, 3, 256, 1, 2), 0x9000);
+    CHECK_EQ(h(H_NEW, 0, K_SIG, 1, S_ECDSA_SHA256), 0x9000);
+    card_w(wa);
+    for (int i = 0; i < 2; i++) {
+        int n = card_sign();
+        CHECK(host_verifies(wa, msg, sizeof msg, 200, n));
+    }
+    /* applet B (its own objects and keys in the same slots): its key, not A's */
+    select_app(h_app2, msg);
+    CHECK_EQ(h(H_PAIR, 5, 0, 3, 256, 1, 2), 0x9000);
+    CHECK_EQ(h(H_NEW, 0, K_SIG, 1, S_ECDSA_SHA256), 0x9000);
+    card_w(wb);
+    CHECK(memcmp(wa, wb, 65) != 0);
+    int n = card_sign();
+    CHECK(host_verifies(wb, msg, sizeof msg, 200, n));
+    CHECK(!host_verifies(wa, msg, sizeof msg, 200, n));
+    /* back to A: A's key */
+    select_app(h_app, msg);
+    n = card_sign();
+    CHECK(host_verifies(wa, msg, sizeof msg, 200, n));
+    CHECK(!host_verifies(wb, msg, sizeof msg, 200, n));
+    /* genKeyPair again: the new key */
+    CHECK_EQ(h(H_PAIR, 5, 0, 3, 256, 1, 2), 0x9000);
+    card_w(w2);
+    n = card_sign();
+    CHECK(host_verifies(w2, msg, sizeof msg, 200, n));
+    CHECK(!host_verifies(wa, msg, sizeof msg, 200, n));
+    memcpy(wa, w2, 65);
+    /* setS with a key made on the host: signatures verify under the host's public point */
+    cr_ec_group *g = NULL;
+    REQUIRE(cr_ec_group_named(CR_EC_P256, &g) == SEAM_OK);
+    uint8_t s1[32], q1[65], s2[32], q2[65];
+    REQUIRE(cr_ec_keygen(g, s1, 32, q1, 65) == SEAM_OK);
+    REQUIRE(cr_ec_keygen(g, s2, 32, q2, 65) == SEAM_OK);
+    cr_ec_group_free(g);
+    CHECK_EQ(set_bytes(2, 6, s1, 32), 0x9000);
+    n = card_sign();
+    CHECK(host_verifies(q1, msg, sizeof msg, 200, n));
+    CHECK(!host_verifies(wa, msg, sizeof msg, 200, n));
+    /* clearKey between init and sign: UNINITIALIZED_KEY, and at the next init too */
+    CHECK_EQ(h(H_INIT, 0, 2, 1, 1), 0x9000);
+    CHECK_EQ(h(H_KSTATE, 2, 1, 0), 0x9000);
+    CHECK_EQ(h(H_FINAL, 0, 0, 3, 0, 40, 200), 0x6B02);
+    CHECK_EQ(card_sign(), -0x6B02);
+    /* the same S set again (domain first: clearKey wiped it): signs with it */
+    set_domain(2, CR_EC_P256);
+    CHECK_EQ(set_bytes(2, 6, s1, 32), 0x9000);
+    n = card_sign();
+    CHECK(host_verifies(q1, msg, sizeof msg, 200, n));
+    /* one transaction (Harness TXSIGN): sign with S1 (the kept key of S1 may serve: nothing
+     * changed yet), setS(S2), sign with S2, abort: S1 again, never a key of S2 */
+    n = card_sign();
+    CHECK(host_verifies(q1, msg, sizeof msg, 200, n));
+    wr(1000, s2, 32);
+    CHECK_EQ(h(H_TX, 2, 0, 6, 1000, 32, 0, 40, 200, 0), 0x9000);
+    int n1 = jc_resp_len == 4 ? (jc_resp[0] << 8 | jc_resp[1]) : -1;
+    int n2 = jc_resp_len == 4 ? (jc_resp[2] << 8 | jc_resp[3]) : -1;
+    CHECK(host_verifies(q1, msg, sizeof msg, 200, n1));
+    CHECK(host_verifies(q2, msg, sizeof msg, 360, n2));
+    CHECK(!host_verifies(q1, msg, sizeof msg, 360, n2));
+    for (int i = 0; i < 2; i++) {
+        n = card_sign();
+        CHECK(host_verifies(q1, msg, sizeof msg, 200, n));
+        CHECK(!host_verifies(q2, msg, sizeof msg, 200, n));
+    }
+    /* the same with a commit: S2 stays */
+    CHECK_EQ(h(H_TX, 2, 0, 6, 1000, 32, 0, 40, 200, 1), 0x9000);
+    n2 = jc_resp_len == 4 ? (jc_resp[2] << 8 | jc_resp[3]) : -1;
+    CHECK(host_verifies(q2, msg, sizeof msg, 360, n2));
+    for (int i = 0; i < 2; i++) {
+        n = card_sign();
+        CHECK(host_verifies(q2, msg, sizeof msg, 200, n));
+        CHECK(!host_verifies(q1, msg, sizeof msg, 200, n));
+    }
+    /* B still signs with its own key, and B's clearKey does not touch A's */
+    select_app(h_app2, msg);
+    n = card_sign();
+    CHECK(host_verifies(wb, msg, sizeof msg, 200, n));
+    CHECK_EQ(h(H_KSTATE, 2, 1, 0), 0x9000);
+    CHECK_EQ(card_sign(), -0x6B02);
+    select_app(h_app, msg);
+    n = card_sign();
+    CHECK(host_verifies(q2, msg, sizeof msg, 200, n));
+    /* a power cycle: the key is read again from the store */
+    REQUIRE(jc_card_cycle(&C));
+    select_app(h_app, msg);
+    n = card_sign();
+    CHECK(host_verifies(q2, msg, sizeof msg, 200, n));
+    seam_wipe(s1, sizeof s1);
+    seam_wipe(s2, sizeof s2);
+    jc_card_free(&C);
+}
+
+/* OpenSSL over the whole message (EVP_DigestSign / EVP_DigestVerify, default padding:
+ * PKCS #1 v1.5 for RSA). */
+static size_t ossl_sign(EVP_PKEY *pk, const EVP_MD *md, const uint8_t *m, size_t n, uint8_t *sig,
+                        size_t cap)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    size_t sl = cap;
+    if (!c || EVP_DigestSignInit(c, NULL, md, NULL, pk) != 1 ||
+        EVP_DigestSign(c, sig, &sl, m, n) != 1)
+        sl = 0;
+    EVP_MD_CTX_free(c);
+    return sl;
+}
+
+static bool ossl_verify(EVP_PKEY *pk, const EVP_MD *md, const uint8_t *m, size_t n,
+                        const uint8_t *sig, size_t sl)
+{
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    bool ok = c && EVP_DigestVerifyInit(c, NULL, md, NULL, pk) == 1 &&
+              EVP_DigestVerify(c, sig, sl, m, n) == 1;
+    EVP_MD_CTX_free(c);
+    return ok;
+}
+
+/* A BIGNUM parameter of an OpenSSL key, big-endian in len bytes. */
+static bool ossl_bn(EVP_PKEY *pk, const char *name, uint8_t *out, int len)
+{
+    BIGNUM *b = NULL;
+    bool ok = EVP_PKEY_get_bn_param(pk, name, &b) == 1 && BN_bn2binpad(b, out, len) == len;
+    BN_clear_free(b);
+    return ok;
+}
+
+static const EVP_MD *evp_md(cr_md_alg a)
+{
+    switch (a) {
+    case CR_MD_SHA1:
+        return EVP_sha1();
+    case CR_MD_SHA224:
+        return EVP_sha224();
+    case CR_MD_SHA256:
+        return EVP_sha256();
+    case CR_MD_SHA384:
+        return EVP_sha384();
+    default:
+        return EVP_sha512();
+    }
+}
+
+/* Writes the state of the first m1 bytes of msg at io 1000 and the length m1 (8 bytes) at
+ * io 1100; returns the state length. */
+static int put_initial(cr_md_alg alg, const uint8_t *msg, size_t m1)
+{
+    uint8_t st[64];
+    size_t sl = sha_state_after(alg, msg, m1, st);
+    wr(1000, st, sl);
+    uint8_t lenb[8] = {0, 0, 0, 0, 0, 0, (uint8_t)(m1 >> 8), (uint8_t)m1};
+    wr(1100, lenb, sizeof lenb);
+    return (int)sl;
+}
+
+/* Signature.setInitialDigest (API 3.0.5) for ECDSA and RSA PKCS #1 with SHA-1/224/256/384/512:
+ * the split message -- the intermediate state of the first blocks M1 (from tests/shastate.c),
+ * then M2 through update and sign / verify -- against OpenSSL's signature of the whole
+ * M1 || M2. RSA PKCS #1 v1.5 is deterministic: the card's signature must equal OpenSSL's byte
+ * for byte. ECDSA: OpenSSL verifies the card's, the card verifies OpenSSL's. Then the
+ * exceptions: ILLEGAL_USE for the MACs (no distinct digest) and for ECDSA without a digest,
+ * INVALID_INIT before init, ILLEGAL_VALUE for a wrong state length or message length,
+ * ArrayIndexOutOfBoundsException for ranges; and the object back to its initial value after
+ * sign, verify and init. */
+static void test_sig_initial(void)
+{
+    REQUIRE(h_card());
+    uint8_t msg[600], sig[600];
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 7 + 3);
+    wr(0, msg, sizeof msg);
+    EVP_PKEY *ec = EVP_EC_gen("P-256"), *rsa = EVP_RSA_gen(1024);
+    REQUIRE(ec && rsa);
+    uint8_t d[32], q[65], n[128], rd_[128];
+    size_t ql = 0;
+    REQUIRE(ossl_bn(ec, OSSL_PKEY_PARAM_PRIV_KEY, d, 32));
+    REQUIRE(EVP_PKEY_get_octet_string_param(ec, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, q, sizeof q,
+                                            &ql) == 1 &&
+            ql == 65);
+    REQUIRE(ossl_bn(rsa, OSSL_PKEY_PARAM_RSA_N, n, 128));
+    REQUIRE(ossl_bn(rsa, OSSL_PKEY_PARAM_RSA_D, rd_, 128));
+    /* slots: 3 EC private, 4 EC public (P-256), 5 RSA private (n, d) 1024 */
+    CHECK_EQ(h(H_KEY, 3, 0, 2, T_EC_PRIV, 256), 0x9000);
+    CHECK_EQ(h(H_KEY, 4, 0, 2, T_EC_PUB, 256), 0x9000);
+    set_domain(3, CR_EC_P256);
+    set_domain(4, CR_EC_P256);
+    CHECK_EQ(set_bytes(3, 6, d, 32), 0x9000);
+    CHECK_EQ(set_bytes(4, 6, q, 65), 0x9000);
+    CHECK_EQ(h(H_KEY, 5, 0, 2, T_RSA_PRIV, 1024), 0x9000);
+    CHECK_EQ(set_bytes(5, 0, n, 128), 0x9000);
+    CHECK_EQ(set_bytes(5, 1, rd_, 128), 0x9000);
+    seam_wipe(d, sizeof d);
+    seam_wipe(rd_, sizeof rd_);
+    static const struct {
+        int jc;
+        cr_md_alg alg;
+        bool rsa;
+    } runs[] = {
+        {17, CR_MD_SHA1, false},
+        {37, CR_MD_SHA224, false},
+        {S_ECDSA_SHA256, CR_MD_SHA256, false},
+        {S_ECDSA_SHA384, CR_MD_SHA384, false},
+        {S_ECDSA_SHA512, CR_MD_SHA512, false},
+        {S_RSA_SHA_PKCS1, CR_MD_SHA1, true},
+        {39, CR_MD_SHA224, true},
+        {S_RSA_SHA256_PKCS1, CR_MD_SHA256, true},
+        {41, CR_MD_SHA384, true},
+        {S_RSA_SHA512_PKCS1, CR_MD_SHA512, true},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        cr_md_alg alg = runs[i].alg;
+        const EVP_MD *md = evp_md(alg);
+        EVP_PKEY *pk = runs[i].rsa ? rsa : ec;
+        int priv = runs[i].rsa ? 5 : 3;
+        size_t m1 = 2 * cr_md_block_len(alg), m2 = 300;
+        int sl = put_initial(alg, msg, m1);
+        /* sign: state of M1, then M2 in two pieces (update, sign) */
+        CHECK_EQ(h(H_NEW, 0, K_SIG, 1, runs[i].jc), 0x9000);
+        CHECK_EQ(h(H_INIT, 0, (uint8_t)priv, 1, 1), 0x9000);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_UPDATE, 0, 0, 3, (int)m1, 100, 0), 0x9000);
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1 + 100, (int)m2 - 100, 1200), 0x9000);
+        int cl = val();
+        REQUIRE(cl > 0 && cl <= (int)sizeof sig);
+        uint8_t card[600];
+        rd(1200, (size_t)cl, card);
+        CHECK(ossl_verify(pk, md, msg, m1 + m2, card, (size_t)cl));
+        size_t ol = ossl_sign(pk, md, msg, m1 + m2, sig, sizeof sig);
+        REQUIRE(ol > 0);
+        if (runs[i].rsa) {
+            CHECK_EQ(cl, (int)ol);
+            CHECK(!memcmp(card, sig, ol));
+        }
+        /* the sign went back to the initial value: M2 alone is signed as M2 */
+        CHECK_EQ(h(H_FINAL, 0, 0, 3, (int)m1, (int)m2, 1200), 0x9000);
+        cl = val();
+        rd(1200, (size_t)cl, card);
+        CHECK(ossl_verify(pk, md, msg + m1, m2, card, (size_t)cl));
+        CHECK(!ossl_verify(pk, md, msg, m1 + m2, card, (size_t)cl));
+        if (runs[i].rsa) continue;
+        /* verify OpenSSL's signature of M1 || M2 from the state of M1 */
+        wr(1300, sig, ol);
+        CHECK_EQ(h(H_INIT, 0, 4, 1, 2), 0x9000);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_VERIFY, 0, 0, 4, (int)m1, (int)m2, 1300, (int)ol), 0x9000);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 1);
+        /* verify went back to the initial value too: M2 alone does not match */
+        CHECK_EQ(h(H_VERIFY, 0, 0, 4, (int)m1, (int)m2, 1300, (int)ol), 0x9000);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
+        /* init drops a state set before it */
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, sl, 1100, 8), 0x9000);
+        CHECK_EQ(h(H_INIT, 0, 4, 1, 2), 0x9000);
+        CHECK_EQ(h(H_VERIFY, 0, 0, 4, (int)m1, (int)m2, 1300, (int)ol), 0x9000);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
+        /* a length one block longer than the state is worth: not OpenSSL's message */
+        uint8_t l2[2] = {(uint8_t)((m1 + cr_md_block_len(alg)) >> 8),
+                         (uint8_t)(m1 + cr_md_block_len(alg))};
+        wr(1110, l2, 2);
+        CHECK_EQ(h(H_INFO, 0, 4, 4, 1000, sl, 1110, 2), 0x9000);
+        CHECK_EQ(h(H_VERIFY, 0, 0, 4, (int)m1, (int)m2, 1300, (int)ol), 0x9000);
+        CHECK(jc_resp_len == 1 && jc_resp[0] == 0);
+    }
+    /* exceptions, ECDSA-SHA-256 */
+    int sl = put_initial(CR_MD_SHA256, msg, 128);
+    CHECK_EQ(h(H_NEW, 1, K_SIG, 1, S_ECDSA_SHA256), 0x9000);
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, sl, 1100, 8), 0x6B04); /* before init */
+    CHECK_EQ(h(H_INIT, 1, 3, 1, 1), 0x9000);
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, 28, 1100, 8), 0x6B01); /* state length */
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, 64, 1100, 8), 0x6B01);
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, sl, 1100, 0), 0x6B01); /* length 0 */
+    uint8_t odd[2] = {0, 100};
+    wr(1120, odd, 2);
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, sl, 1120, 2), 0x6B01);     /* not a multiple of 64 */
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 2390, sl, 1100, 8), 0x6B10);     /* state past the end of io */
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, sl, 2396, 8), 0x6B10);     /* length past the end */
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 0xFFFF, sl, 1100, 8), 0x6B10);   /* negative offset */
+    CHECK_EQ(h(H_INFO, 1, 4, 4, 1000, 0xFFFF, 1100, 8), 0x6B10); /* negative length */
+    /* after the failures the object signs the plain message */
+    CHECK_EQ(h(H_FINAL, 1, 0, 3, 0, 40, 1200), 0x9000);
+    {
+        int cl = val();
+        uint8_t card[80];
+        rd(1200, (size_t)cl, card);
+        CHECK(ossl_verify(ec, EVP_sha256(), msg, 40, card, (size_t)cl));
+    }
+    /* ILLEGAL_USE: the MACs, and ECDSA without a digest (ALG_NULL, SIG_CIPHER_ECDSA) */
+    static const int macs[] = {S_HMAC_SHA256, S_HMAC_SHA1, 49 /* AES_CMAC_128 */,
+                               18 /* AES_MAC_128_NOPAD */, 6 /* DES_MAC8_ISO9797_M2 */};
+    for (size_t i = 0; i < sizeof macs / sizeof macs[0]; i++) {
+        CHECK_EQ(h(H_NEW, 2, K_SIG, 1, macs[i]), 0x9000);
+        CHECK_EQ(h(H_INFO, 2, 4, 4, 1000, sl, 1100, 8), 0x6B05);
+    }
+    CHECK_EQ(h(H_NEW, 2, K_SIG4, 3, 0, 5, 0), 0x9000);
+    CHECK_EQ(h(H_INIT, 2, 3, 1, 1), 0x9000);
+    CHECK_EQ(h(H_INFO, 2, 4, 4, 1000, sl, 1100, 8), 0x6B05);
+    /* the 3.0.5 form with a digest: supported like the ALG_ form */
+    CHECK_EQ(h(H_NEW, 2, K_SIG4, 3, 4, 5, 0), 0x9000);
+    CHECK_EQ(h(H_INIT, 2, 3, 1, 1), 0x9000);
+    CHECK_EQ(h(H_INFO, 2, 4, 4, 1000, sl, 1100, 8), 0x9000);
+    CHECK_EQ(h(H_FINAL, 2, 0, 3, 128, 100, 1200), 0x9000);
+    {
+        int cl = val();
+        uint8_t card[80];
+        rd(1200, (size_t)cl, card);
+        CHECK(ossl_verify(ec, EVP_sha256(), msg, 228, card, (size_t)cl));
+    }
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(rsa);
+    jc_card_free(&C);
+}
+
 int main(void)
 {
     RUN(test_rsa_kat);
@@ -1393,5 +1816,8 @@ int main(void)
     RUN(test_checksum);
     RUN(test_negative);
     RUN(test_md_initial);
+    RUN(test_ec_key_layer);
+    RUN(test_ecdsa_key_cache);
+    RUN(test_sig_initial);
     return check_summary();
 }

@@ -284,6 +284,26 @@ seam_err cr_ec_sign_pub(const cr_ec_group *g, const uint8_t *priv, size_t priv_l
 /* SEAM_OK or SEAM_E_AUTH (also for r or s out of range). */
 seam_err cr_ec_verify(const cr_ec_group *g, const uint8_t *pub, size_t pub_len, const uint8_t *hash,
                       size_t hash_len, const uint8_t *sig, size_t sig_len);
+/* A signing key kept imported in OpenSSL, for callers that sign many times with one key (the
+ * Java Card runtime caches one per EC private key object, src/se/jcapi/keys.c): the scalar and
+ * its public point become one OpenSSL key (EVP_PKEY) with its signing and verifying contexts,
+ * so that each signature costs the signature and its check, not the import of the key. The
+ * object holds the secret: free it with cr_ec_key_free (OpenSSL clears the scalar) as soon as
+ * the key it was made from changes or goes. Unlike the other key objects it is used by one
+ * thread at a time (its contexts carry per-operation state). */
+typedef struct cr_ec_key cr_ec_key;
+/* priv in [1, n-1] (SEAM_E_ARG otherwise), pub a point of the group (uncompressed or
+ * compressed; SEAM_E_FORMAT otherwise). Whether pub = priv * G is not checked here: every
+ * signature is verified against pub (cr_ec_key_sign), so a wrong pub gives SEAM_E_FAULT. */
+seam_err cr_ec_key_new(const cr_ec_group *g, const uint8_t *priv, size_t priv_len,
+                       const uint8_t *pub, size_t pub_len, cr_ec_key **out);
+/* cr_ec_sign with the key: r || s (sig_len = 2 * order_len), verified against the key's
+ * public point before it is returned (SEAM_E_FAULT, sig wiped, if the check fails).
+ * SEAM_E_STATE if the key was made before the deterministic RNG mode was entered (make it
+ * again). */
+seam_err cr_ec_key_sign(cr_ec_key *k, const uint8_t *hash, size_t hash_len, uint8_t *sig,
+                        size_t sig_len);
+void cr_ec_key_free(cr_ec_key *k);
 /* Raw r || s (sig_len even, at most 2 * 66) <-> DER ECDSA-Sig-Value (X9.62). from_der is
  * strict (one SEQUENCE, minimal INTEGERs, nothing after) and needs each of r and s to fit in
  * sig_len / 2 bytes: SEAM_E_FORMAT otherwise. */

@@ -13,7 +13,9 @@
  * infinity; BIGNUMs holding secrets are secure BIGNUMs freed with BN_clear_free; every ECDSA
  * signature is verified before it is returned; outputs are wiped on every error. Operations run
  * in cr_int_libctx() after cr_int_feed_libctx(), so in the deterministic RNG mode (rng.c) key
- * generation (scalars drawn with cr_random) and signatures are reproducible.
+ * generation (scalars drawn with cr_random) and signatures are reproducible. A cr_ec_key keeps
+ * a key pair imported with its signing and verifying contexts for callers that sign often; it
+ * still verifies each signature, and only its _free (EVP_PKEY_free) releases the scalar.
  *
  * ECDH is computed with EC_POINT_mul (OpenSSL's constant-time Montgomery ladder for a single
  * point and a secret scalar) rather than EVP_PKEY_derive, because Java Card needs the whole
@@ -604,6 +606,91 @@ seam_err cr_ec_sign_pub(const cr_ec_group *g, const uint8_t *priv, size_t priv_l
     EC_POINT_free(q);
     BN_CTX_free(bn);
     if (e == SEAM_OK) e = sign_with(g, priv, priv_len, upub, hash, hash_len, sig, sig_len);
+    if (e != SEAM_OK) seam_wipe(sig, sig_len);
+    return e;
+}
+
+/* ---- signing keys kept in OpenSSL (cr_ec_key) ---- */
+
+/* The key pair imported once (pkey_new: the same EVP_PKEY_fromdata as sign_with does per
+ * call) with a signing and a verifying context initialised once; an ECDSA signing context can
+ * sign any number of times (no per-signature state is kept in it but the nonce, drawn anew). */
+struct cr_ec_key {
+    EVP_PKEY *pkey;
+    EVP_PKEY_CTX *sctx, *vctx;
+    OSSL_LIB_CTX *lib; /* the library context the contexts were made in */
+    size_t nlen;
+};
+
+void cr_ec_key_free(cr_ec_key *k)
+{
+    if (!k) return;
+    EVP_PKEY_CTX_free(k->sctx);
+    EVP_PKEY_CTX_free(k->vctx);
+    EVP_PKEY_free(k->pkey); /* the EC key's scalar is freed with BN_clear_free */
+    free(k);
+}
+
+seam_err cr_ec_key_new(const cr_ec_group *g, const uint8_t *priv, size_t priv_len,
+                       const uint8_t *pub, size_t pub_len, cr_ec_key **out)
+{
+    if (!out) return SEAM_E_ARG;
+    *out = NULL;
+    if (!g || !priv || !pub) return SEAM_E_ARG;
+    if (priv_len == 0 || priv_len > g->nlen || pub_len == 0) return SEAM_E_LENGTH;
+    uint8_t upub[CR_EC_MAX_POINT];
+    BN_CTX *bn = BN_CTX_new_ex(cr_int_libctx());
+    if (!bn) return SEAM_E_NOMEM;
+    EC_POINT *q = point_decode(g, pub, pub_len, bn);
+    seam_err e = q ? point_encode(g, q, upub, bn) : SEAM_E_FORMAT;
+    EC_POINT_free(q);
+    BN_CTX_free(bn);
+    if (e != SEAM_OK) return e;
+    BIGNUM *d = scalar_checked(g, priv, priv_len);
+    if (!d) return SEAM_E_ARG;
+    cr_ec_key *k = calloc(1, sizeof *k);
+    e = SEAM_E_NOMEM;
+    if (k) {
+        k->lib = cr_int_libctx();
+        k->nlen = g->nlen;
+        k->pkey = pkey_new(g, d, upub);
+        if (k->pkey) {
+            k->sctx = EVP_PKEY_CTX_new_from_pkey(k->lib, k->pkey, NULL);
+            k->vctx = EVP_PKEY_CTX_new_from_pkey(k->lib, k->pkey, NULL);
+        }
+        e = k->sctx && k->vctx && EVP_PKEY_sign_init(k->sctx) > 0 &&
+                    EVP_PKEY_verify_init(k->vctx) > 0
+                ? SEAM_OK
+                : SEAM_E_CRYPTO;
+    }
+    BN_clear_free(d);
+    if (e != SEAM_OK) {
+        cr_ec_key_free(k);
+        return e;
+    }
+    *out = k;
+    return SEAM_OK;
+}
+
+seam_err cr_ec_key_sign(cr_ec_key *k, const uint8_t *hash, size_t hash_len, uint8_t *sig,
+                        size_t sig_len)
+{
+    if (!k || !hash || !sig) return SEAM_E_ARG;
+    if (hash_len == 0 || hash_len > MAX_HASH || sig_len != 2 * k->nlen) return SEAM_E_LENGTH;
+    seam_wipe(sig, sig_len);
+    if (k->lib != cr_int_libctx()) return SEAM_E_STATE;
+    uint8_t der[MAX_DER_SIG], again[MAX_DER_SIG];
+    size_t dlen = sizeof der, alen = 0;
+    seam_err e = cr_int_feed_libctx();
+    if (e == SEAM_OK && EVP_PKEY_sign(k->sctx, der, &dlen, hash, hash_len) <= 0) e = SEAM_E_CRYPTO;
+    if (e == SEAM_OK && cr_ecdsa_der_to_raw(der, dlen, sig, sig_len) != SEAM_OK) e = SEAM_E_CRYPTO;
+    /* Verify-after-sign of the very r || s returned, against the key's public point: a
+     * signature computed under a fault never leaves the function. */
+    if (e == SEAM_OK && cr_ecdsa_raw_to_der(sig, sig_len, again, sizeof again, &alen) != SEAM_OK)
+        e = SEAM_E_CRYPTO;
+    if (e == SEAM_OK && EVP_PKEY_verify(k->vctx, again, alen, hash, hash_len) != 1)
+        e = SEAM_E_FAULT;
+    seam_wipe(der, sizeof der);
     if (e != SEAM_OK) seam_wipe(sig, sig_len);
     return e;
 }

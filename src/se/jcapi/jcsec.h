@@ -79,6 +79,16 @@ void sec_ec_group_put(cr_ec_group *g, bool owned);
 /* The cached public point W of an EC private key (EC_WPUB) into out; its length, or -1 when it
  * is not cached (not yet derived, or a key array of the layout before the cache). */
 int sec_ec_cached_w(jv_vm *vm, const sec_key *k, uint8_t *out, size_t cap);
+/* The signing key of an EC private key kept imported in OpenSSL (keys.c: made on first use,
+ * checked against the key's current content at every use, dropped when the key changes); NULL
+ * when none may be used (transient key, open transaction, no cached W, ...): then sign without.
+ * Give it back with sec_ec_key_release; keep false frees it (its signature failed). */
+cr_ec_key *sec_ec_key_acquire(jv_vm *vm, const sec_key *k, const cr_ec_group *g);
+void sec_ec_key_release(cr_ec_key *ck, bool keep);
+/* For the runtime: frees every cached signing key of a VM (power-down), or those of its deleted
+ * objects and of an earlier life (after object or applet deletion). */
+void sec_ec_key_cache_drop_vm(jv_vm *vm);
+void sec_ec_key_cache_sweep(jv_vm *vm);
 /* Sets the default domain parameters of a size (256: P-256, 384: P-384, 521: P-521) into a
  * key. -1 unsupported size. */
 int sec_ec_set_default(jv_vm *vm, const sec_key *k);
@@ -144,6 +154,7 @@ int out_bytes(jv_vm *vm, jv_ref r, int32_t off, const uint8_t *b, size_t n);
     X("javacard/security/SignatureImpl", "init", "(Ljavacard/security/Key;B)V", n_sig_init)     \
     X("javacard/security/SignatureImpl", "init", "(Ljavacard/security/Key;B[BSS)V",              \
       n_sig_init_iv)                                                                            \
+    X("javacard/security/SignatureImpl", "setInitialDigest", "([BSS[BSS)V", n_sig_set_initial) \
     X("javacard/security/SignatureImpl", "getLength", "()S", n_sig_length)                      \
     X("javacard/security/SignatureImpl", "update", "([BSS)V", n_sig_update)                     \
     X("javacard/security/SignatureImpl", "sign", "([BSS[BS)S", n_sig_sign)                      \

@@ -12,9 +12,14 @@
  * (JCRE §7: like any field update). An EC private key has one more slot, EC_WPUB (jcsec.h):
  * the public point S * G, so that ECDSA signing need not derive it at each call; any write to
  * the key clears its mask bit in the same update, and it is derived again (a write of its own,
- * after the component's) when the key is complete, outside an applet transaction. Keys never cross the firewall: every native checks the
- * key object and each array argument against the caller's context (JCRE §6.2.8); a key is
- * readable (getKey, getS, ...) only by its owner context, as the API says.
+ * after the component's) when the key is complete, outside an applet transaction. An EC
+ * private key that signs also gets its key pair kept imported in OpenSSL in RAM (cr_ec_key,
+ * see "ECDSA signing keys kept imported" below: bound to the key's identity and content, never
+ * served stale, freed when the key changes).
+ *
+ * Keys never cross the firewall: every native checks the key object and each array argument
+ * against the caller's context (JCRE §6.2.8); a key is readable (getKey, getS, ...) only by its
+ * owner context, as the API says.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -173,6 +178,8 @@ int sec_key_comp(jv_vm *vm, const sec_key *k, int comp, uint8_t *out, size_t cap
     return len;
 }
 
+static void kc_drop(jv_vm *vm, jv_ref key, jv_ref data);
+
 /* Runs the writes of fn in one store transaction of its own unless one is open or the key is
  * transient. */
 static int key_write(jv_vm *vm, const sec_key *k, int comp, const uint8_t *v, size_t len,
@@ -182,6 +189,7 @@ static int key_write(jv_vm *vm, const sec_key *k, int comp, const uint8_t *v, si
     uint16_t cap[SEC_MAX_COMP];
     const uint8_t *b = key_bytes(vm, k, &o, cap);
     if (!b) return jv_throw(vm, JV_EX_NPE, 0);
+    kc_drop(vm, k->ref, k->data);
     store *st = vm->s->st;
     bool own = !o.ram && !store_in_tx(st);
     if (own && store_tx_begin(st)) return jv_throw(vm, JV_EX_TRANSACTION, 4);
@@ -268,6 +276,7 @@ SEC_NATIVE(n_key_alloc)
         return -1;
     static const uint8_t mark = JV_ARR_SECRET;
     if (store_write(vm->s->st, r, 7, &mark, 1)) return jv_throw(vm, JV_EX_SYSTEM, 5);
+    kc_drop(vm, 0, r); /* an entry of a freed array whose reference is used again */
     *ret = (jv_slot)r;
     return 0;
 }
@@ -620,6 +629,218 @@ static int ec_cache_refresh(jv_vm *vm, const sec_key *k)
     sec_ec_group_put(g, owned);
     seam_wipe(s, sizeof s);
     return ok ? ec_cache_put(vm, k, w, wl) : 0;
+}
+
+/* ---- ECDSA signing keys kept imported in OpenSSL (cr_ec_key), in RAM ----
+ *
+ * Importing an EC key into OpenSSL (the group, the scalar, the point) costs about a third of a
+ * signature with its verification, so an EC private key that signs gets a cr_ec_key kept in
+ * this table. The entry holds the secret outside the store, so it must never stand for
+ * anything but the key object as it is now:
+ *   - Identity: the VM, the key object, its data array, type and size, and the VM's life tag:
+ *     a number kept in a RAM block of the VM (the block of the null reference, which no
+ *     object has), new at every power-up and after every card reset (which zeroes RAM blocks).
+ *     Nothing made before a power cycle or a reset is served, even to a VM at the same address.
+ *   - Content: the SHA-256 of the whole key array (mask, components, the cached W) when the
+ *     entry was made, compared in constant time at each use. Any change of the array -- a
+ *     setter, clearKey, genKeyPair, copyDomainParametersFrom, a transaction abort rolling it
+ *     back, an array freed and its reference reused -- makes the entry stale; a stale entry is
+ *     freed, never used. This is the generation check, and it needs no hook in the runtime.
+ *   - Eager wipe: every write to a key (key_write) and every new key array frees the entries
+ *     of that key object or array at once; a signature whose verification fails frees its
+ *     entry; entries of this VM whose array no longer decodes (object deleted) or whose life
+ *     tag is old are freed at the next use of the table. cr_ec_key_free ends in EVP_PKEY_free,
+ *     which clears the scalar (BN_clear_free).
+ *   - No entry for a transient key (the runtime clears its array at reset or deselect without
+ *     the natives seeing it) or while a store transaction is open (content an abort may roll
+ *     back), and only for a key whose W = S * G is cached (EC_WPUB): such keys sign as before.
+ *   - Other VMs: entries of another VM are freed whenever a VM uses the table, so the kept
+ *     keys of a card that powered down go with the next signature of any card in the process.
+ *     The runtime may call sec_ec_key_cache_drop_vm at power-down and sec_ec_key_cache_sweep
+ *     after deleting objects, so that no secret outlives its VM or object in RAM at all.
+ * The table is process-wide (cards may run in several threads): a mutex guards it, and an
+ * entry in use (busy) is not evicted or freed by another thread. */
+#define KC_N 16
+typedef struct {
+    jv_vm *vm; /* never dereferenced: only compared */
+    uint64_t life, used;
+    jv_ref key, data;
+    uint8_t type;
+    uint16_t size;
+    uint8_t fp[32];
+    bool busy, dead;
+    cr_ec_key *k;
+} kc_entry;
+static kc_entry kcache[KC_N];
+static uint64_t kc_clock, kc_lives;
+static pthread_mutex_t kc_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void kc_free(kc_entry *e)
+{
+    cr_ec_key_free(e->k);
+    seam_wipe(e, sizeof *e);
+}
+
+/* The VM's life tag (0: no RAM for it). Called with kc_mu held. */
+static uint64_t kc_life(jv_vm *vm)
+{
+    uint8_t *b = jv_ram_block(vm, 0, sizeof(uint64_t), true);
+    if (!b) return 0;
+    uint64_t t;
+    memcpy(&t, b, sizeof t);
+    if (!t) {
+        t = ++kc_lives;
+        memcpy(b, &t, sizeof t);
+    }
+    return t;
+}
+
+/* Frees the entries of this VM that can no longer be used, and those of any other VM (which
+ * may have powered down: its secrets must not stay in RAM; a card signing in another thread
+ * only loses its kept key, and not while it uses it). Called with kc_mu held. */
+static void kc_sweep_locked(jv_vm *vm, uint64_t life)
+{
+    for (int i = 0; i < KC_N; i++) {
+        kc_entry *e = &kcache[i];
+        if (!e->k || e->busy) continue;
+        if (e->vm != vm) {
+            kc_free(e);
+            continue;
+        }
+        jv_obj o;
+        if (e->life != life || jv_decode(vm, e->data, &o) || o.kind != JV_K_BYTE ||
+            jv_decode(vm, e->key, &o))
+            kc_free(e);
+    }
+}
+
+static void kc_drop(jv_vm *vm, jv_ref key, jv_ref data)
+{
+    pthread_mutex_lock(&kc_mu);
+    for (int i = 0; i < KC_N; i++) {
+        kc_entry *e = &kcache[i];
+        if (!e->k || e->vm != vm || !((key && e->key == key) || e->data == data)) continue;
+        if (e->busy)
+            e->dead = true;
+        else
+            kc_free(e);
+    }
+    pthread_mutex_unlock(&kc_mu);
+}
+
+void sec_ec_key_cache_drop_vm(jv_vm *vm)
+{
+    pthread_mutex_lock(&kc_mu);
+    for (int i = 0; i < KC_N; i++)
+        if (kcache[i].k && kcache[i].vm == vm) {
+            if (kcache[i].busy)
+                kcache[i].dead = true;
+            else
+                kc_free(&kcache[i]);
+        }
+    pthread_mutex_unlock(&kc_mu);
+}
+
+void sec_ec_key_cache_sweep(jv_vm *vm)
+{
+    pthread_mutex_lock(&kc_mu);
+    uint64_t life = kc_life(vm);
+    kc_sweep_locked(vm, life);
+    pthread_mutex_unlock(&kc_mu);
+}
+
+/* SHA-256 of the key array; false if it cannot be read. */
+static bool kc_fingerprint(jv_vm *vm, const sec_key *k, uint8_t fp[32], bool *ram)
+{
+    jv_obj o;
+    uint16_t cap[SEC_MAX_COMP];
+    size_t n = 0;
+    const uint8_t *b = key_bytes(vm, k, &o, cap);
+    *ram = b && o.ram;
+    return b && cr_md(CR_MD_SHA256, b, o.len, fp, 32, &n) == SEAM_OK && n == 32;
+}
+
+cr_ec_key *sec_ec_key_acquire(jv_vm *vm, const sec_key *k, const cr_ec_group *g)
+{
+    uint8_t fp[32];
+    bool ram;
+    if (k->family != KF_EC_PRIV || !kc_fingerprint(vm, k, fp, &ram)) return NULL;
+    pthread_mutex_lock(&kc_mu);
+    uint64_t life = kc_life(vm);
+    kc_sweep_locked(vm, life);
+    cr_ec_key *out = NULL;
+    for (int i = 0; i < KC_N; i++) {
+        kc_entry *e = &kcache[i];
+        if (!e->k || e->busy) continue;
+        if (e->vm == vm && e->key == k->ref) {
+            if (e->life == life && !e->dead && e->data == k->data && e->type == k->type &&
+                e->size == k->size && seam_ct_equal(e->fp, fp, sizeof fp)) {
+                e->busy = true;
+                e->used = ++kc_clock;
+                out = e->k;
+                break;
+            }
+            kc_free(e); /* stale: the key changed since */
+        }
+    }
+    pthread_mutex_unlock(&kc_mu);
+    if (out || life == 0 || ram || store_in_tx(vm->s->st)) {
+        seam_wipe(fp, sizeof fp);
+        return out;
+    }
+    /* Make one from S and the cached W (outside the lock: an import takes a while). */
+    uint8_t s[CR_EC_MAX_FIELD + 2], w[CR_EC_MAX_POINT];
+    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s), wl = sec_ec_cached_w(vm, k, w, sizeof w);
+    cr_ec_key *nk = NULL;
+    if (sl > 0 && wl > 0 && cr_ec_key_new(g, s, (size_t)sl, w, (size_t)wl, &nk) != SEAM_OK)
+        nk = NULL;
+    seam_wipe(s, sizeof s);
+    if (!nk) {
+        seam_wipe(fp, sizeof fp);
+        return NULL;
+    }
+    pthread_mutex_lock(&kc_mu);
+    kc_entry *e = NULL;
+    for (int i = 0; i < KC_N && !e; i++)
+        if (!kcache[i].k) e = &kcache[i];
+    if (!e) {
+        for (int i = 0; i < KC_N; i++)
+            if (!kcache[i].busy && (!e || kcache[i].used < e->used)) e = &kcache[i];
+        if (e) kc_free(e);
+    }
+    if (e) {
+        *e = (kc_entry){.vm = vm,
+                        .life = life,
+                        .used = ++kc_clock,
+                        .key = k->ref,
+                        .data = k->data,
+                        .type = k->type,
+                        .size = k->size,
+                        .busy = true,
+                        .k = nk};
+        memcpy(e->fp, fp, sizeof fp);
+    }
+    pthread_mutex_unlock(&kc_mu);
+    seam_wipe(fp, sizeof fp);
+    if (!e) {
+        cr_ec_key_free(nk); /* every entry busy: sign without the cache this once */
+        return NULL;
+    }
+    return nk;
+}
+
+void sec_ec_key_release(cr_ec_key *ck, bool keep)
+{
+    if (!ck) return;
+    pthread_mutex_lock(&kc_mu);
+    for (int i = 0; i < KC_N; i++) {
+        kc_entry *e = &kcache[i];
+        if (e->k != ck) continue;
+        e->busy = false;
+        if (!keep || e->dead) kc_free(e);
+        break;
+    }
+    pthread_mutex_unlock(&kc_mu);
 }
 
 /* ---- RSA keys through cr_rsa (src/crypto/rsa.c) ---- */

@@ -10,7 +10,8 @@
  * initialized) at every operation, so a cleared key gives UNINITIALIZED_KEY. MACs and
  * signatures are compared in constant time (seam_ct_equal); buffers holding key material or
  * secrets are wiped on every path out. ECDSA signing verifies its own signature (src/crypto),
- * against the public point cached in the private key (keys.c) when there is one.
+ * with the key pair kept imported for the key object (keys.c) when there is one, else against
+ * the public point cached in the private key, else one derived from S.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,15 @@ static int md_hash_from(int md, const sec_st *s, uint8_t *out)
     return e ? -1 : (int)ol;
 }
 
+/* Back to the algorithm's initial value of setInitialDigest (after doFinal, sign, verify, init,
+ * reset). */
+static void initial_digest_clear(sec_st *s)
+{
+    s->md_set = 0;
+    s->md_done = 0;
+    seam_wipe(s->md_h, sizeof s->md_h);
+}
+
 static uint8_t obj_byte_field(jv_vm *vm, jv_ref obj, const char *cls, const char *name)
 {
     jv_obj o;
@@ -226,61 +236,76 @@ SEC_NATIVE(n_md_final)
         n = md_hash(md, s->data, s->len, h);
     if (s) {
         acc_reset(s);
-        s->md_set = 0;
-        s->md_done = 0;
-        seam_wipe(s->md_h, sizeof s->md_h);
+        initial_digest_clear(s);
     }
     if (n < 0) return sec_throw(vm, CE_ILLEGAL_USE);
     *ret = n;
     return out_bytes(vm, (jv_ref)a[4], (int16_t)a[5], h, (size_t)n);
 }
 
-/* InitializedMessageDigest.setInitialDigest (API 3.0.5): initialDigestBuf holds the
- * intermediate hash value, which is the full internal state (20 bytes for SHA-1, 32 for SHA-224
- * and SHA-256, 64 for SHA-384 and SHA-512: cr_md_state_len); digestedMsgLenBuf the number of
- * bytes hashed so far, big-endian, any number of bytes (leading zeros allowed). Ranges first
- * (NullPointerException, ArrayIndexOutOfBoundsException, SecurityException); then ILLEGAL_VALUE
- * if the state length is not the algorithm's, or the length is 0, not a multiple of the block
- * size or 2^61 bytes or more. Drops any input accumulated so far; the state holds until the
- * next doFinal or reset. */
-SEC_NATIVE(n_md_set_initial)
+/* The arguments of setInitialDigest (InitializedMessageDigest and Signature, API 3.0.5) in
+ * a[1..6] for the digest alg: initialDigestBuf holds the intermediate hash value, which is the
+ * full internal state (20 bytes for SHA-1, 32 for SHA-224 and SHA-256, 64 for SHA-384 and
+ * SHA-512: cr_md_state_len); digestedMsgLenBuf the number of bytes hashed so far, big-endian,
+ * any number of bytes (leading zeros allowed). Ranges first (NullPointerException,
+ * ArrayIndexOutOfBoundsException, SecurityException), then, when alg is 0, ILLEGAL_USE (an
+ * algorithm without a distinct digest, or with no digest at all); then check runs (it throws
+ * for a Signature not initialized); then ILLEGAL_VALUE if the state length is not the
+ * algorithm's, or the length is 0, not a multiple of the block size or 2^61 bytes or more.
+ * The state goes to st (64 bytes; wiped by the caller), the length to *done. */
+static int initial_digest_args(jv_vm *vm, jv_slot *a, cr_md_alg alg, int (*check)(jv_vm *, jv_ref),
+                               uint8_t *st, uint64_t *done)
 {
-    (void)m, (void)ret;
-    jv_ref obj = (jv_ref)a[0];
     int32_t soff = (int16_t)a[2], slen = (int16_t)a[3];
     int32_t loff = (int16_t)a[5], llen = (int16_t)a[6];
     jv_obj so, lo;
     if (sec_range(vm, (jv_ref)a[1], soff, slen, &so)) return -1;
     if (sec_range(vm, (jv_ref)a[4], loff, llen, &lo)) return -1;
-    cr_md_alg alg = md_alg(obj_byte_field(vm, obj, MD_CLS, "alg"));
+    if (!alg) return sec_throw(vm, CE_ILLEGAL_USE);
+    if (check && check(vm, (jv_ref)a[0])) return -1;
     size_t sl = cr_md_state_len(alg);
     if (!sl || (size_t)slen != sl) return sec_throw(vm, CE_ILLEGAL_VALUE);
     const uint8_t *lb = jv_bytes(&lo) + loff;
-    uint64_t done = 0;
+    *done = 0;
     for (int32_t i = 0; i < llen; i++) {
-        if (done >> 53) return sec_throw(vm, CE_ILLEGAL_VALUE);
-        done = done << 8 | lb[i];
+        if (*done >> 53) return sec_throw(vm, CE_ILLEGAL_VALUE);
+        *done = *done << 8 | lb[i];
     }
-    uint8_t st[64];
     memcpy(st, jv_bytes(&so) + soff, sl);
     cr_md_state_ctx *c = NULL;
-    seam_err e = cr_md_state_new(alg, st, sl, done, &c);
+    seam_err e = cr_md_state_new(alg, st, sl, *done, &c);
     cr_md_state_free(c);
-    if (e) {
-        seam_wipe(st, sizeof st);
+    if (e)
         return e == SEAM_E_NOMEM ? jv_throw(vm, JV_EX_SYSTEM, 5) : sec_throw(vm, CE_ILLEGAL_VALUE);
-    }
+    return 0;
+}
+
+/* Keeps a checked initial digest in the object's RAM state: the next doFinal / sign / verify
+ * continues from it (md_hash_from). Drops input already given to update. */
+static int initial_digest_set(jv_vm *vm, jv_ref obj, cr_md_alg alg, const uint8_t *st,
+                              uint64_t done)
+{
     sec_st *s = sec_state(vm, obj, 0);
-    if (!s) {
-        seam_wipe(st, sizeof st);
-        return jv_throw(vm, JV_EX_SYSTEM, 5);
-    }
+    if (!s) return jv_throw(vm, JV_EX_SYSTEM, 5);
     acc_reset(s);
-    memcpy(s->md_h, st, sl);
+    memcpy(s->md_h, st, cr_md_state_len(alg));
     s->md_done = done;
     s->md_set = 1;
-    seam_wipe(st, sizeof st);
     return 0;
+}
+
+/* InitializedMessageDigest.setInitialDigest: see initial_digest_args. */
+SEC_NATIVE(n_md_set_initial)
+{
+    (void)m, (void)ret;
+    jv_ref obj = (jv_ref)a[0];
+    cr_md_alg alg = md_alg(obj_byte_field(vm, obj, MD_CLS, "alg"));
+    uint8_t st[64];
+    uint64_t done = 0;
+    int rc = initial_digest_args(vm, a, alg, NULL, st, &done);
+    if (!rc) rc = initial_digest_set(vm, obj, alg, st, done);
+    seam_wipe(st, sizeof st);
+    return rc;
 }
 
 /* ---- RandomData ---- */
@@ -453,6 +478,7 @@ static int sig_init(jv_vm *vm, jv_slot *a, bool with_iv)
     sec_st *s = sec_state(vm, obj, 0);
     if (!s) return jv_throw(vm, JV_EX_SYSTEM, 5);
     acc_reset(s);
+    initial_digest_clear(s);
     s->key = k.ref;
     s->mode = mode;
     memcpy(s->iv0, iv, 16);
@@ -524,6 +550,35 @@ SEC_NATIVE(n_sig_update)
     sec_st *s = sec_state(vm, obj, 0);
     if (!s || !s->inited) return sec_throw(vm, CE_INVALID_INIT);
     return acc_add(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3]);
+}
+
+/* INVALID_INIT unless the Signature object is initialized (setInitialDigest's check). */
+static int sig_inited(jv_vm *vm, jv_ref obj)
+{
+    sec_st *s = sec_state(vm, obj, 0);
+    return s && s->inited ? 0 : sec_throw(vm, CE_INVALID_INIT);
+}
+
+/* Signature.setInitialDigest (API 3.0.5): for the algorithms that hash the message before the
+ * signature primitive -- ECDSA and RSA PKCS #1 / PSS with SHA-1, SHA-224, SHA-256, SHA-384,
+ * SHA-512 -- the next sign or verify hashes the remaining message (update, then the last
+ * input) from the given intermediate state and length, exactly as InitializedMessageDigest
+ * does (initial_digest_args). The MACs (AES, DES, HMAC: they do not compute a distinct message
+ * digest) and ECDSA without a digest (ALG_NULL) throw ILLEGAL_USE. Must follow init, which
+ * clears it (INVALID_INIT otherwise); sign, verify and signPreComputedHash clear it too. */
+SEC_NATIVE(n_sig_set_initial)
+{
+    (void)m, (void)ret;
+    jv_ref obj = (jv_ref)a[0];
+    int32_t algs = sig_algs(vm, obj);
+    int op = sig_op(algs), md = (int8_t)(algs >> 16);
+    cr_md_alg alg = (op == OP_ECDSA || op == OP_RSA) && md != MD_NULL ? md_alg(md) : (cr_md_alg)0;
+    uint8_t st[64];
+    uint64_t done = 0;
+    int rc = initial_digest_args(vm, a, alg, sig_inited, st, &done);
+    if (!rc) rc = initial_digest_set(vm, obj, alg, st, done);
+    seam_wipe(st, sizeof st);
+    return rc;
 }
 
 /* One pass of DES (8-byte key) or TDEA in ECB or CBC over len bytes (a multiple of 8). */
@@ -623,7 +678,7 @@ static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, u
             n = -2; /* no hash: only signPreComputedHash */
             break;
         }
-        n = md_hash(md, s->data, s->len, out);
+        n = s->md_set ? md_hash_from(md, s, out) : md_hash(md, s->data, s->len, out);
         break;
     default:
         break;
@@ -633,8 +688,8 @@ static int mac_or_hash(jv_vm *vm, sec_st *s, int op, int md, const sec_key *k, u
 }
 
 /* ECDSA over a hash with the key; writes DER to der (cap bytes); returns its length, -3 for
- * domain parameters that are not a valid curve, -1 on failure. cr_ec_sign verifies the
- * signature before returning it (fault check). */
+ * domain parameters that are not a valid curve, -1 on failure. Every signature is verified
+ * before it is returned (fault check, src/crypto). */
 static int ecdsa_sign(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl, uint8_t *der,
                       size_t cap)
 {
@@ -642,22 +697,31 @@ static int ecdsa_sign(jv_vm *vm, const sec_key *k, const uint8_t *h, size_t hl, 
     bool owned;
     if (sec_ec_group(vm, k, &g, &owned)) return -3;
     uint8_t s[CR_EC_MAX_FIELD + 2], raw[2 * (CR_EC_MAX_FIELD + 1)], w[CR_EC_MAX_POINT];
-    size_t ol = cr_ec_order_len(g);
-    int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s), wl = sec_ec_cached_w(vm, k, w, sizeof w);
-    size_t dl = 0;
+    size_t ol = cr_ec_order_len(g), dl = 0;
     int n = -1;
     seam_err e = SEAM_E_ARG;
-    if (sl > 0 && 2 * ol <= sizeof raw) {
-        /* With the cached W (keys.c) no scalar multiplication is needed to find it; a W that
-         * is not S * G fails the verify-after-sign (SEAM_E_FAULT), and then W is derived. */
-        e = wl > 0 ? cr_ec_sign_pub(g, s, (size_t)sl, w, (size_t)wl, h, hl, raw, 2 * ol)
-                   : SEAM_E_FAULT;
-        if (e == SEAM_E_FAULT || e == SEAM_E_FORMAT)
-            e = cr_ec_sign(g, s, (size_t)sl, h, hl, raw, 2 * ol);
+    if (2 * ol <= sizeof raw) {
+        /* The key kept imported in OpenSSL (keys.c) signs and verifies without another import;
+         * a failure (a cached W that is not S * G fails the verify-after-sign) drops it. */
+        cr_ec_key *ck = sec_ec_key_acquire(vm, k, g);
+        e = ck ? cr_ec_key_sign(ck, h, hl, raw, 2 * ol) : SEAM_E_STATE;
+        sec_ec_key_release(ck, e == SEAM_OK);
+    }
+    if (e != SEAM_OK && 2 * ol <= sizeof raw) {
+        int sl = sec_key_comp(vm, k, EC_WS, s, sizeof s), wl = sec_ec_cached_w(vm, k, w, sizeof w);
+        e = SEAM_E_ARG;
+        if (sl > 0) {
+            /* With the cached W (keys.c) no scalar multiplication is needed to find it; a W that
+             * is not S * G fails the verify-after-sign (SEAM_E_FAULT), and then W is derived. */
+            e = wl > 0 ? cr_ec_sign_pub(g, s, (size_t)sl, w, (size_t)wl, h, hl, raw, 2 * ol)
+                       : SEAM_E_FAULT;
+            if (e == SEAM_E_FAULT || e == SEAM_E_FORMAT)
+                e = cr_ec_sign(g, s, (size_t)sl, h, hl, raw, 2 * ol);
+        }
+        seam_wipe(s, sizeof s);
     }
     if (!e && !cr_ecdsa_raw_to_der(raw, 2 * ol, der, cap, &dl)) n = (int)dl;
     sec_ec_group_put(g, owned);
-    seam_wipe(s, sizeof s);
     return n;
 }
 
@@ -739,6 +803,7 @@ SEC_NATIVE(n_sig_sign)
     uint8_t h[64], sig[SIG_MAX];
     int n = mac_or_hash(vm, s, op, (int8_t)(algs >> 16), &k, h), sl = n;
     acc_reset(s);
+    initial_digest_clear(s);
     if (n >= 0 && (op == OP_ECDSA || op == OP_RSA))
         sl = pk_sign(vm, &k, op, algs, h, (size_t)n, sig);
     else if (n >= 0)
@@ -773,6 +838,7 @@ SEC_NATIVE(n_sig_sign_hash)
     if (jv_decode(vm, (jv_ref)a[1], &hin)) return jv_throw(vm, JV_EX_NPE, 0);
     memcpy(h, jv_bytes(&hin) + hoff, (size_t)hlen);
     acc_reset(s);
+    initial_digest_clear(s);
     int sl = pk_sign(vm, &k, op, algs, h, (size_t)hlen, sig);
     if (sl < 0) return sig_fail(vm, sl);
     *ret = sl;
@@ -798,6 +864,7 @@ SEC_NATIVE(n_sig_verify)
     uint8_t h[64], sig[SIG_MAX];
     int n = mac_or_hash(vm, s, op, md, &k, h);
     acc_reset(s);
+    initial_digest_clear(s);
     if (n < 0) return sig_fail(vm, n);
     if (jv_decode(vm, (jv_ref)a[4], &so)) return jv_throw(vm, JV_EX_NPE, 0);
     size_t cl = (size_t)slen < sizeof sig ? (size_t)slen : sizeof sig;

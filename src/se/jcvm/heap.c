@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/jcapi/jcsec.h"
 #include "se/jcvm/jv_int.h"
 
 #define JV_OBJ_OVERHEAD 16u /* accounting per object (store slot and record) */
@@ -529,6 +530,7 @@ size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root)
     }
     if (own && store_tx_commit(st)) store_tx_abort(st);
     jv_recount(vm);
+    if (freed) sec_ec_key_cache_sweep(vm); /* signing keys of freed key objects (jcapi/keys.c) */
 out:
     free(g.mark);
     free(g.work);

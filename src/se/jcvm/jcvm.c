@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/jcapi/jcsec.h"
 #include "se/jcvm/jv_int.h"
 #include "se/jcvm/verify.h"
 
@@ -286,6 +287,7 @@ void jcvm_power_down(se *s)
 {
     jv_vm *vm = s->vm;
     if (!vm) return;
+    sec_ec_key_cache_drop_vm(vm); /* keys imported into OpenSSL for signing (jcapi/keys.c) */
     jv_pkg *p = vm->pkgs;
     while (p) {
         jv_pkg *n = p->next;

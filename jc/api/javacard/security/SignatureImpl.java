@@ -1,7 +1,7 @@
 /*
  * The Signature implementation. The algorithm is four persistent bytes (packed by the native
  * resolve: algorithm, digest, cipher, padding); the key, the mode and the running state are RAM
- * state of the card kept by the natives per object (src/se/jcapi/sig.c).
+ * state of the card kept by the natives per object (src/se/jcapi/security.c).
  */
 package javacard.security;
 
@@ -38,11 +38,9 @@ final class SignatureImpl extends Signature {
 
     public native void init(Key theKey, byte theMode, byte[] bArray, short bOff, short bLen);
 
-    public void setInitialDigest(byte[] initialDigestBuf, short initialDigestOffset,
+    public native void setInitialDigest(byte[] initialDigestBuf, short initialDigestOffset,
             short initialDigestLength, byte[] digestedMsgLenBuf, short digestedMsgLenOffset,
-            short digestedMsgLenLength) {
-        CryptoException.throwIt(CryptoException.ILLEGAL_USE);
-    }
+            short digestedMsgLenLength);
 
     public native short getLength();
 

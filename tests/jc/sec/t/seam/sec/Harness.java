@@ -30,8 +30,13 @@
  *   24 VERIFY  P1 object; args inOff, inLen, sigOff, sigLen -> 1 byte
  *   25 TAG     P1 object; P2 0 retrieveTag(off, len) -> u16; P2 1 verifyTag(off, len, req) -> 1
  *   26 INFO    P1 object; P2 0 getLength -> u16, 1 getAlgorithm -> 1 byte, 2 setInitialDigest,
- *              3 MessageDigest.reset, 4 InitializedMessageDigest.setInitialDigest(io, args
- *              stateOff, stateLen, io, lenOff, lenLen)
+ *              3 MessageDigest.reset, 4 InitializedMessageDigest.setInitialDigest or
+ *              Signature.setInitialDigest (io, args stateOff, stateLen, io, lenOff, lenLen)
+ *   30 TXSIGN  P1 EC private key slot, P2 Signature object; args sOff, sLen, inOff, inLen,
+ *              outOff, end: in one transaction (JCRE §7: it cannot outlive the APDU) sign
+ *              io[inOff, +inLen) to io[outOff], setS(io, sOff, sLen), init and sign again to
+ *              io[outOff + 160], then abortTransaction (end 0) or commitTransaction (end 1)
+ *              -> u16 length of each signature
  */
 package seam.sec;
 
@@ -209,10 +214,30 @@ public class Harness extends Applet {
                 return ret1(buf, ((AEADCipher) objs[p1]).verifyTag(io, a0, a1, a2));
             case 0x26:
                 return info(buf, objs[p1], p2);
+            case 0x30:
+                return txSign(buf, p1, (Signature) objs[p2], a0, a1, a2, a3, a4, a5);
             default:
                 ISOException.throwIt(ISO7816.SW_INS_NOT_SUPPORTED);
         }
         return 0;
+    }
+
+    private short txSign(byte[] buf, byte slot, Signature sig, short sOff, short sLen,
+            short in, short inLen, short out, short end) {
+        JCSystem.beginTransaction();
+        sig.init(key(slot), Signature.MODE_SIGN);
+        short n1 = sig.sign(io, in, inLen, io, out);
+        ((ECPrivateKey) keys[slot]).setS(io, sOff, sLen);
+        sig.init(key(slot), Signature.MODE_SIGN);
+        short n2 = sig.sign(io, in, inLen, io, (short) (out + 160));
+        if (end == 0) {
+            JCSystem.abortTransaction();
+        } else {
+            JCSystem.commitTransaction();
+        }
+        Util.setShort(buf, (short) 0, n1);
+        Util.setShort(buf, (short) 2, n2);
+        return 4;
     }
 
     private Object newObject(byte kind, byte a, byte b, byte c) {
@@ -304,6 +329,11 @@ public class Harness extends Applet {
             } else if (p2 == 1) {
                 buf[0] = s.getAlgorithm();
                 return 1;
+            }
+            if (p2 == 4) {
+                s.setInitialDigest(io, arg(buf, (short) 0), arg(buf, (short) 1), io,
+                        arg(buf, (short) 2), arg(buf, (short) 3));
+                return 0;
             }
             s.setInitialDigest(io, (short) 0, (short) 32, io, (short) 32, (short) 8);
             return 0;
