@@ -5,6 +5,9 @@
 # use what Java Card lacks (String, java.util, java.lang.Long, Object.hashCode, Error) do not.
 # Then the jar itself: class file version 52 everywhere, no class outside the API packages,
 # and constants checked with javap against the Java Card 3.0.5 API specification's values.
+# Last, compile.jar (jc/compile/, the classes `seam jc build` gives javac after api.jar): exactly
+# its five classes, none of them in api.jar or in the class directory the ROM is made from
+# (romgen reads jc/api-classes), and the same sources still refused with it on the bootclasspath.
 set -u
 SEAM_BUILD=${SEAM_BUILD:-build}
 jar="$SEAM_BUILD/jc/api.jar"
@@ -43,12 +46,13 @@ for c in seamtest/echo/EchoApplet seamtest/purse/PurseApplet seamtest/purse/Purs
 done
 
 # 2. What Java Card lacks does not compile; the error names the missing thing.
+boot=$jar
 refused() { # FILE WHAT-THE-ERROR-MENTIONS
     local f=$1 want=$2 out
     mkdir -p "$tmp/bad"
-    if out=$(javac -source 8 -target 8 -Xlint:-options -bootclasspath "$jar" -d "$tmp/bad" \
+    if out=$(javac -source 8 -target 8 -Xlint:-options -bootclasspath "$boot" -d "$tmp/bad" \
             "$src/bad/$f" 2>&1); then
-        echo "FAIL: $f compiled against api.jar; it must not"
+        echo "FAIL: $f compiled against $boot; it must not"
         fail=1
     elif ! grep -q -- "$want" <<<"$out"; then
         echo "FAIL: $f refused, but the error does not mention $want:"
@@ -141,7 +145,43 @@ expect APDUException NO_T0_GETRESPONSE short 170            # 0xAA
 expect TransactionException BUFFER_FULL short 3
 expect PINException ILLEGAL_STATE short 2
 
+# 5. compile.jar: javac-only classes, never in api.jar nor in the ROM's classes.
+cjar="$SEAM_BUILD/jc/compile.jar"
+if [ ! -f "$cjar" ]; then
+    echo "FAIL: $cjar missing (make builds it with api.jar)"
+    fail=1
+else
+    mkdir -p "$tmp/c"
+    cjarabs=$(cd "$(dirname "$cjar")" && pwd)/$(basename "$cjar")
+    (cd "$tmp/c" && jar xf "$cjarabs")
+    got=$(cd "$tmp/c" && find . -name '*.class' | sed 's|^\./||' | sort | tr '\n' ' ')
+    exp="java/lang/Deprecated.class java/lang/Override.class java/lang/String.class "
+    exp+="java/lang/SuppressWarnings.class java/lang/annotation/Annotation.class "
+    [ "$got" = "$exp" ] || { echo "FAIL: compile.jar holds '$got', want '$exp'"; fail=1; }
+    for c in $exp; do
+        ver=$(od -An -tu1 -j6 -N2 "$tmp/c/$c" | tr -s ' ')
+        [ "$ver" = " 0 52" ] || { echo "FAIL: compile.jar $c: major version '$ver'"; fail=1; }
+        [ ! -e "$tmp/x/$c" ] || { echo "FAIL: $c (javac only) is in api.jar"; fail=1; }
+        [ ! -e "$SEAM_BUILD/jc/api-classes/$c" ] ||
+            { echo "FAIL: $c (javac only) is in jc/api-classes, which the ROM is made from"; fail=1; }
+    done
+    # The good applets compile the same way with it; what Java Card lacks is still refused.
+    mkdir -p "$tmp/good2"
+    if ! out=$(javac "${JFLAGS[@]}" -bootclasspath "$jar:$cjar" -d "$tmp/good2" \
+            "$src"/good/seamtest/echo/*.java "$src"/good/seamtest/purse/*.java 2>&1); then
+        echo "FAIL: echo and purse applets do not compile against api.jar + compile.jar:"
+        echo "$out" | sed 's/^/    /'
+        fail=1
+    fi
+    boot="$jar:$cjar"
+    refused UsesString.java "String"
+    refused UsesUtil.java "package java.util does not exist"
+    refused UsesLongWrapper.java "symbol:   variable Long"
+    refused UsesHashCode.java "method hashCode()"
+    refused UsesError.java "class Error"
+fi
+
 if [ "$fail" -ne 0 ]; then
     exit 1
 fi
-echo "test_jc_api: OK ($n classes in api.jar)"
+echo "test_jc_api: OK ($n classes in api.jar, compile.jar apart)"

@@ -10,6 +10,13 @@
  * The API (api.jar, or a directory of its class files) is --api, else $SEAM_JC_API, else
  * <directory of the seam binary>/jc/api.jar (where the build leaves it). A jar is unpacked into
  * the temporary directory with unzip (or the JDK's jar) for the converter; javac reads it as is.
+ * javac also gets compile.jar (jc/compile/README.md) on its bootclasspath after the API: the
+ * annotation types Override, SuppressWarnings, Deprecated and a memberless java.lang.String,
+ * which javac needs to compile annotated applets. They are for javac only: the converter
+ * resolves against the API alone and refuses any use of String; annotations leave only
+ * attributes the converter ignores. compile.jar is looked for next to the API (in the
+ * directory of api.jar, or beside the API directory), then in <directory of the seam
+ * binary>/jc/; without it javac runs on the API alone (and @Override fails to compile).
  * Child programs are run with execvp and an argument vector, never through a shell.
  *
  * Exit status: 0 done, 1 failure (javac or the converter refused, I/O), 2 usage error.
@@ -56,7 +63,9 @@ static void usage(FILE *f)
         "\n"
         "The converter refuses what Java Card does not have (long, float, double, char,\n"
         "String, synchronized, multi-dimensional arrays, lambdas, reflection, finalize) with\n"
-        "a message naming the class, the member and the reason.\n"
+        "a message naming the class, the member and the reason. build also gives javac\n"
+        "compile.jar (found next to the API): the annotation types Override,\n"
+        "SuppressWarnings and Deprecated, for javac only; they never reach the card.\n"
         "Exit status: 0 done, 1 failure, 2 usage error.\n");
 }
 
@@ -216,6 +225,39 @@ static const char *api_path(const jc_args *a, char *buf, size_t cap)
     return buf;
 }
 
+/* Writes dir/compile.jar into buf if it is a regular file; dir of length dlen. */
+static int compile_jar_in(const char *dir, size_t dlen, char *buf, size_t cap)
+{
+    struct stat st;
+    if (dlen + sizeof "/compile.jar" > cap) return 0;
+    if (dlen == 0)
+        snprintf(buf, cap, "compile.jar");
+    else
+        snprintf(buf, cap, "%.*s/compile.jar", (int)dlen, dir);
+    return stat(buf, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The compile-time-only classes of javac (compile.jar): next to the API, else next to the
+ * seam binary's jc/api.jar. Returns NULL when there is none. */
+static const char *compile_jar(const char *api, char *buf, size_t cap)
+{
+    size_t n = strlen(api);
+    while (n > 1 && api[n - 1] == '/') /* "build/jc/api-classes/" is the directory itself */
+        n--;
+    size_t d = n;
+    while (d > 0 && api[d - 1] != '/')
+        d--;
+    if (compile_jar_in(api, d > 1 ? d - 1 : d, buf, cap)) return buf;
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return NULL;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash || (size_t)(slash - exe) + sizeof "/jc" > sizeof exe) return NULL;
+    strcpy(slash, "/jc");
+    return compile_jar_in(exe, strlen(exe), buf, cap) ? buf : NULL;
+}
+
 /* Makes the API's class files available as a directory: a directory is used as is, a jar is
  * unpacked into tmp/api. Returns the directory, or NULL with a message. */
 static const char *api_classes(const char *api, const char *tmp, char *buf, size_t cap)
@@ -330,6 +372,12 @@ static int compile(jc_args *a, const char *api, const char *tmp, const char *cdi
         }
     }
     snprintf(cp, sizeof cp, "%s:%s", cdir, idir);
+    char jbuf[PATH_MAX], boot[2 * PATH_MAX + 2];
+    const char *cjar = compile_jar(api, jbuf, sizeof jbuf);
+    if (cjar)
+        snprintf(boot, sizeof boot, "%s:%s", api, cjar);
+    else
+        snprintf(boot, sizeof boot, "%s", api);
     char **jv = calloc((size_t)a->nrest + 20, sizeof *jv);
     if (!jv) return 1;
     size_t k = 0;
@@ -344,7 +392,7 @@ static int compile(jc_args *a, const char *api, const char *tmp, const char *cdi
                            "-Werror",
                            "-implicit:none",
                            "-bootclasspath",
-                           api,
+                           boot,
                            "-classpath",
                            cp,
                            "-d",
@@ -356,9 +404,15 @@ static int compile(jc_args *a, const char *api, const char *tmp, const char *cdi
     int jr = run(jv, NULL);
     free(jv);
     if (jr == 0) return 0;
-    fprintf(stderr, jr < 0 || jr == 127 ? "seam jc build: javac not found on PATH (install a JDK, "
-                                          "e.g. openjdk-17-jdk-headless)\n"
-                                        : "seam jc build: javac failed (messages above)\n");
+    if (jr < 0 || jr == 127)
+        fprintf(stderr, "seam jc build: javac not found on PATH (install a JDK, "
+                        "e.g. openjdk-17-jdk-headless)\n");
+    else if (!cjar)
+        fprintf(stderr, "seam jc build: javac failed (messages above); compile.jar was not "
+                        "found next to the API, so annotations such as @Override do not "
+                        "compile\n");
+    else
+        fprintf(stderr, "seam jc build: javac failed (messages above)\n");
     return 1;
 }
 
