@@ -7,7 +7,9 @@
  * the same work: ECDSA sign of the same message, and sign + verify (seam verifies each signature
  * before releasing it: the fault check of docs/crypto-api.md), and sign + verify with the
  * signing and verifying contexts prepared once (EVP_PKEY_sign / EVP_PKEY_verify of the SHA-256:
- * the way the card signs with the key it keeps imported); ECDH derive with a peer key
+ * the way the card signs with the key it keeps imported); ECDSA P-256 verify of a signature the
+ * card made (SHA-256 of 32 bytes; OpenSSL: SHA-256 and EVP_PKEY_verify with the context
+ * prepared once, and with the key imported per verification); ECDH derive with a peer key
  * (EVP_PKEY_derive, which checks the peer point); AES-128-CBC with the key set up per operation
  * (the card sets its key up per APDU too); SHA-256 one shot. "overhead" is the share of the
  * card's time per operation not spent in the OpenSSL operation: 1 - card rate / OpenSSL rate.
@@ -188,6 +190,39 @@ static int ecdsa_prep_op(void *p)
            EVP_PKEY_verify(c->vctx, sig, sl, h, hl) != 1;
 }
 
+/* SHA-256, then verify a signature made once: with the context prepared once (prep), or with
+ * the public key imported from its encoding per verification, as the card would without a
+ * kept key. */
+typedef struct {
+    EVP_PKEY_CTX *vctx;
+    uint8_t msg[32], sig[80], pub[65];
+    size_t sl;
+    bool prep;
+} vctx_t;
+
+static int verify_op(void *p)
+{
+    vctx_t *c = p;
+    uint8_t h[32];
+    unsigned hl = 0;
+    if (EVP_Digest(c->msg, sizeof c->msg, h, &hl, EVP_sha256(), NULL) != 1) return 1;
+    if (c->prep) return EVP_PKEY_verify(c->vctx, c->sig, c->sl, h, hl) != 1;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"P-256", 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, c->pub, sizeof c->pub),
+        OSSL_PARAM_construct_end()};
+    EVP_PKEY *pk = NULL;
+    EVP_PKEY_CTX *f = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL), *v = NULL;
+    int bad = !f || EVP_PKEY_fromdata_init(f) != 1 ||
+              EVP_PKEY_fromdata(f, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
+              !(v = EVP_PKEY_CTX_new(pk, NULL)) || EVP_PKEY_verify_init(v) != 1 ||
+              EVP_PKEY_verify(v, c->sig, c->sl, h, hl) != 1;
+    EVP_PKEY_CTX_free(v);
+    EVP_PKEY_free(pk);
+    EVP_PKEY_CTX_free(f);
+    return bad;
+}
+
 static int ecdh_op(void *p)
 {
     octx *c = p;
@@ -285,6 +320,36 @@ int main(int argc, char **argv)
     row("ECDSA P-256 sign (SHA-256, 32 B)", c_ecdsa, o_sign, "  vs sign");
     row("", c_ecdsa, o_signv, "  vs sign + verify (same work)");
     row("", c_ecdsa, o_prep, "  vs sign + verify, contexts prepared once");
+
+    /* ECDSA P-256 verify of a signature the card made (the last one of the sign run) */
+    {
+        vctx_t vc = {.vctx = oc.vctx, .prep = true};
+        memcpy(vc.msg, oc.msg, 32);
+        send(s, cmd, 38);
+        if (resp_len == 0 || resp_len > sizeof vc.sig) fail("signature", NULL);
+        uint8_t vcmd[5 + 32 + 80 + 1];
+        memcpy(vcmd, (uint8_t[]){0x80, 0x06, 0x00, 0x00, (uint8_t)(32 + resp_len)}, 5);
+        memcpy(vcmd + 5, oc.msg, 32);
+        memcpy(vcmd + 37, resp, resp_len);
+        double c_ver = card_rate(s, vcmd, 37 + resp_len);
+        /* OpenSSL verifies its own key's signature of the same message */
+        uint8_t h[32];
+        unsigned hl2 = 0;
+        vc.sl = sizeof vc.sig;
+        size_t pl = 0;
+        if (EVP_Digest(vc.msg, 32, h, &hl2, EVP_sha256(), NULL) != 1 ||
+            EVP_PKEY_sign(oc.sctx, vc.sig, &vc.sl, h, hl2) != 1 ||
+            !EVP_PKEY_get_octet_string_param(hk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, vc.pub,
+                                             sizeof vc.pub, &pl) ||
+            pl != 65)
+            fail("openssl signature", NULL);
+        double o_prep_v = ossl_rate(verify_op, &vc);
+        vc.prep = false;
+        double o_imp_v = ossl_rate(verify_op, &vc);
+        row("ECDSA P-256 verify (SHA-256, 32 B)", c_ver, o_prep_v,
+            "  vs verify, context prepared once");
+        row("", c_ver, o_imp_v, "  vs verify, key imported each time");
+    }
 
     /* ECDH P-256 */
     memcpy(cmd, (uint8_t[]){0x80, 0x02, 0x00, 0x00, 65}, 5);

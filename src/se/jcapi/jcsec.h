@@ -7,8 +7,9 @@
  * (NullPointerException, ArrayIndexOutOfBoundsException, SecurityException as the JCRE and
  * API specifications say). Key material is read only into local buffers that are wiped on
  * every path out. Crypto objects keep their running state in RAM blocks (jv_ram_block), one per
- * object, zeroed at card reset and freed at power-down; the persistent part of a crypto object
- * (its algorithm) is Java fields.
+ * object, zeroed at card reset, wiped and freed with their object (object, applet or package
+ * deletion: heap.c) and at power-down; the persistent part of a crypto object (its algorithm) is
+ * Java fields. The key a state refers to is kept reachable by it (sec_state_ref).
  */
 #ifndef SEAM_SE_JCAPI_JCSEC_H
 #define SEAM_SE_JCAPI_JCSEC_H
@@ -89,6 +90,8 @@ void sec_ec_key_release(cr_ec_key *ck, bool keep);
  * objects and of an earlier life (after object or applet deletion). */
 void sec_ec_key_cache_drop_vm(jv_vm *vm);
 void sec_ec_key_cache_sweep(jv_vm *vm);
+/* For tests: the number of signing keys kept for a VM. */
+int sec_ec_key_cache_count(const jv_vm *vm);
 /* Sets the default domain parameters of a size (256: P-256, 384: P-384, 521: P-521) into a
  * key. -1 unsupported size. */
 int sec_ec_set_default(jv_vm *vm, const sec_key *k);
@@ -115,6 +118,9 @@ typedef struct {
     uint8_t data[];          /* accumulated input */
 } sec_st;
 
+/* For the collector (heap.c jv_gc): the key a crypto object's RAM block (blk, bytes) refers to
+ * while the object is initialised, or 0. The key stays reachable through it. */
+jv_ref sec_state_ref(const uint8_t *blk, uint32_t bytes);
 /* The state of obj, grown so that extra more bytes fit in data; NULL when out of memory. */
 sec_st *sec_state(jv_vm *vm, jv_ref obj, uint32_t extra);
 /* Appends len bytes of arr at off to the state (range and firewall checked). */

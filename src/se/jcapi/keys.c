@@ -749,6 +749,16 @@ void sec_ec_key_cache_sweep(jv_vm *vm)
     pthread_mutex_unlock(&kc_mu);
 }
 
+int sec_ec_key_cache_count(const jv_vm *vm)
+{
+    int n = 0;
+    pthread_mutex_lock(&kc_mu);
+    for (int i = 0; i < KC_N; i++)
+        if (kcache[i].k && kcache[i].vm == vm) n++;
+    pthread_mutex_unlock(&kc_mu);
+    return n;
+}
+
 /* SHA-256 of the key array; false if it cannot be read. */
 static bool kc_fingerprint(jv_vm *vm, const sec_key *k, uint8_t fp[32], bool *ram)
 {

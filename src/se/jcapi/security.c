@@ -96,12 +96,20 @@ void acc_reset(sec_st *s)
     memcpy(s->iv, s->iv0, sizeof s->iv);
 }
 
+jv_ref sec_state_ref(const uint8_t *blk, uint32_t bytes)
+{
+    if (!blk || bytes < sizeof(sec_st)) return 0;
+    const sec_st *s = (const sec_st *)(const void *)blk;
+    return s->inited ? s->key : 0;
+}
+
 SEC_NATIVE(n_fresh)
 {
     (void)m, (void)ret;
     sec_st *s = (sec_st *)jv_ram_block(vm, (jv_ref)a[0], 0, false);
     if (s) {
         s->inited = 0;
+        s->key = 0;
         acc_reset(s);
         s->md_set = 0;
         s->md_done = 0;
@@ -1041,7 +1049,7 @@ static int ck_run(jv_vm *vm, jv_ref obj, jv_ref arr, int32_t off, int32_t len, u
 SEC_NATIVE(n_ck_update)
 {
     (void)m, (void)ret;
-    uint32_t v;
+    uint32_t v = 0;
     return ck_run(vm, (jv_ref)a[0], (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &v);
 }
 
@@ -1055,7 +1063,7 @@ SEC_NATIVE(n_ck_final)
     if (sec_range(vm, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &o) ||
         sec_range(vm, (jv_ref)a[4], (int16_t)a[5], n, &o))
         return -1;
-    uint32_t v;
+    uint32_t v = 0;
     if (ck_run(vm, obj, (jv_ref)a[1], (int16_t)a[2], (int16_t)a[3], &v)) return -1;
     sec_st *s = sec_state(vm, obj, 0);
     if (s) memcpy(s->iv, s->iv0, 4);

@@ -8,7 +8,12 @@
  * store commit group as its allocation, so an object is never seen half-made; allocation beyond
  * a context's quota (JV_QUOTA_DIV: a quarter of the store) or beyond the store throws
  * SystemException.NO_RESOURCE with the store unchanged; transient bytes in RAM are bounded by
- * JV_TRANSIENT_MAX (NO_TRANSIENT_SPACE beyond).
+ * JV_TRANSIENT_MAX (NO_TRANSIENT_SPACE beyond). RAM that belongs to a store object (a
+ * transient array's elements, a crypto object's RAM block) never outlives it: it is wiped and
+ * freed when the collector frees the object, and jv_recount drops whatever the store no longer
+ * has (package deletion, aborted allocations), so a store id given again to a new object never
+ * finds the old object's RAM. A key that an initialised crypto object refers to from its RAM
+ * block is reachable (gc_ram_refs), so it is never freed while that object may use it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -402,8 +407,46 @@ void jv_wipe_secret(jv_vm *vm, store_id id)
     }
 }
 
+/* True when RAM entry t still belongs to an object of the store: a transient array entry to a
+ * transient array, a RAM block to an instance (or to no object: the VM's own block 0, keys.c). */
+static bool trans_live(jv_vm *vm, const jv_trans *t)
+{
+    uint16_t type;
+    size_t size;
+    if (t->id & JV_RAMBLK) {
+        jv_ref obj = t->id & ~JV_RAMBLK;
+        if (!obj || (obj & JV_REF_TAG)) return true;
+        return !store_info(vm->s->st, obj, NULL, &type, NULL) && type == JV_OBJ_INST;
+    }
+    if (store_info(vm->s->st, t->id, NULL, &type, &size) || type < JV_OBJ_ARR_BOOL ||
+        type > JV_OBJ_ARR_REF || size < JV_ARR_HDR)
+        return false;
+    const uint8_t *v = store_view(vm->s->st, t->id, NULL);
+    return v && v[6] != 0;
+}
+
+/* Wipes and frees the RAM entries whose object the store no longer has: objects freed without
+ * the collector (package deletion, jcvm.c), objects allocated in a transaction that was then
+ * aborted. Their ids may be given to new objects: a RAM entry must not outlive its object. */
+static void trans_reconcile(jv_vm *vm)
+{
+    for (size_t i = 0; i < vm->ntrans;) {
+        jv_trans *t = &vm->trans[i];
+        if (trans_live(vm, t)) {
+            i++;
+            continue;
+        }
+        seam_wipe(t->data, t->bytes);
+        free(t->data);
+        if (!(t->id & JV_RAMBLK)) vm->trans_bytes -= t->bytes;
+        vm->trans[i] = vm->trans[--vm->ntrans];
+    }
+}
+
 void jv_recount(jv_vm *vm)
 {
+    trans_reconcile(vm);
+    sec_ec_key_cache_sweep(vm); /* signing keys of key objects that are gone (jcapi/keys.c) */
     for (jv_pkg *p = vm->pkgs; p; p = p->next) p->used = 0;
     store *st = vm->s->st;
     for (store_id id = store_next(st, 0); id; id = store_next(st, id)) {
@@ -487,6 +530,31 @@ static void gc_statics(gcx *g, jv_pkg *p)
     }
 }
 
+/* A crypto object's RAM state refers to the key it was initialised with (Signature.init,
+ * Cipher.init, KeyAgreement.init): the key stays reachable while a reachable object may still
+ * use it, even when the applet dropped every field reference to it (API Signature.init keeps a
+ * reference to the key). Repeated until nothing new is marked. */
+static void gc_ram_refs(gcx *g)
+{
+    jv_vm *vm = g->vm;
+    bool more = true;
+    while (more) {
+        more = false;
+        for (size_t i = 0; i < vm->ntrans; i++) {
+            jv_ref obj = vm->trans[i].id & ~JV_RAMBLK;
+            if (!(vm->trans[i].id & JV_RAMBLK) || !obj || (obj & JV_REF_TAG) || obj > g->max ||
+                !(g->mark[obj >> 3] & (1u << (obj & 7))))
+                continue;
+            jv_ref k = sec_state_ref(vm->trans[i].data, vm->trans[i].bytes);
+            if (!k || (k & JV_REF_TAG) || k > g->max || (g->mark[k >> 3] & (1u << (k & 7))))
+                continue;
+            gc_push(g, k);
+            more = more || (g->mark[k >> 3] & (1u << (k & 7)));
+        }
+        while (g->nwork) gc_scan(g, g->work[--g->nwork]);
+    }
+}
+
 size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root)
 {
     store *st = vm->s->st;
@@ -514,6 +582,7 @@ size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root)
     for (unsigned c = 0; c < SE_MAX_CHANNELS; c++)
         if (vm->chan[c].applet != exclude_root) gc_push(&g, vm->chan[c].applet);
     while (g.nwork) gc_scan(&g, g.work[--g.nwork]);
+    gc_ram_refs(&g);
     bool own = !store_in_tx(st);
     if (own && store_tx_begin(st)) goto out;
     for (store_id id = store_next(st, 0); id; id = store_next(st, id)) {
@@ -525,12 +594,12 @@ size_t jv_gc(jv_vm *vm, uint32_t ctx, bool all, jv_ref exclude_root)
         if (g.mark[id >> 3] & (1u << (id & 7))) continue;
         jv_wipe_secret(vm, id);
         if (store_free(st, id)) break;
-        trans_drop(vm, id);
+        trans_drop(vm, id);        /* a transient array's elements */
+        jv_ram_block_free(vm, id); /* a crypto object's running state (jcapi/security.c) */
         freed++;
     }
     if (own && store_tx_commit(st)) store_tx_abort(st);
-    jv_recount(vm);
-    if (freed) sec_ec_key_cache_sweep(vm); /* signing keys of freed key objects (jcapi/keys.c) */
+    jv_recount(vm); /* also sweeps the signing keys of freed key objects (jcapi/keys.c) */
 out:
     free(g.mark);
     free(g.work);

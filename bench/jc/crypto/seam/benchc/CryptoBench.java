@@ -8,6 +8,8 @@
  *   INS 03 AES-128-CBC (no padding, zero IV) encryption of the data
  *   INS 04 SHA-256 of the data
  *   INS 05 the public key W (65 bytes), for the host's side of ECDH
+ *   INS 06 ECDSA-SHA-256 verification with the public key: data = 32-byte message || DER
+ *          signature; SW_DATA_INVALID when it does not verify
  */
 package seam.benchc;
 
@@ -29,6 +31,7 @@ public class CryptoBench extends Applet {
     private final KeyPair kp;
     private final AESKey aes;
     private final Signature ecdsa;
+    private final Signature ecdsaVerify;
     private final KeyAgreement ka;
     private final Cipher cbc;
     private final MessageDigest sha;
@@ -43,6 +46,7 @@ public class CryptoBench extends Applet {
         }
         aes.setKey(k, (short) 0);
         ecdsa = Signature.getInstance(Signature.ALG_ECDSA_SHA_256, false);
+        ecdsaVerify = Signature.getInstance(Signature.ALG_ECDSA_SHA_256, false);
         ka = KeyAgreement.getInstance(KeyAgreement.ALG_EC_SVDP_DH_PLAIN, false);
         cbc = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_CBC_NOPAD, false);
         sha = MessageDigest.getInstance(MessageDigest.ALG_SHA_256, false);
@@ -75,6 +79,14 @@ public class CryptoBench extends Applet {
                 break;
             case 0x04:
                 n = sha.doFinal(buf, d, len, buf, (short) 0);
+                break;
+            case 0x06:
+                ecdsaVerify.init(kp.getPublic(), Signature.MODE_VERIFY);
+                if (len <= 32 || !ecdsaVerify.verify(buf, d, (short) 32, buf, (short) (d + 32),
+                        (short) (len - 32))) {
+                    ISOException.throwIt(ISO7816.SW_DATA_INVALID);
+                }
+                n = 0;
                 break;
             case 0x05:
                 n = ((ECPublicKey) kp.getPublic()).getW(buf, (short) 0);

@@ -37,6 +37,10 @@
  *              io[inOff, +inLen) to io[outOff], setS(io, sOff, sLen), init and sign again to
  *              io[outOff + 160], then abortTransaction (end 0) or commitTransaction (end 1)
  *              -> u16 length of each signature
+ *   31 DROP    P2 0 JCSystem.requestObjectDeletion; 1 keys[P1] = null; 2 objs[P1] = null;
+ *              3 park objs[P1] and keys[P1] in a static array (they outlive the applet
+ *              instance: package deletion frees them); 4 clear the static array
+ *              (tests/test_jc_crypto_gc.c)
  */
 package seam.sec;
 
@@ -72,6 +76,8 @@ import javacardx.crypto.Cipher;
 
 public class Harness extends Applet {
     private static final short IO_LEN = 2400;
+
+    private static Object[] parked;
 
     private final byte[] io;
     private final Object[] keys;
@@ -216,10 +222,36 @@ public class Harness extends Applet {
                 return info(buf, objs[p1], p2);
             case 0x30:
                 return txSign(buf, p1, (Signature) objs[p2], a0, a1, a2, a3, a4, a5);
+            case 0x31:
+                drop(p1, p2);
+                return 0;
             default:
                 ISOException.throwIt(ISO7816.SW_INS_NOT_SUPPORTED);
         }
         return 0;
+    }
+
+    private void drop(byte slot, byte what) {
+        switch (what) {
+            case 0:
+                JCSystem.requestObjectDeletion();
+                return;
+            case 1:
+                keys[slot] = null;
+                return;
+            case 2:
+                objs[slot] = null;
+                return;
+            case 3:
+                if (parked == null) {
+                    parked = new Object[16];
+                }
+                parked[(short) (2 * slot)] = objs[slot];
+                parked[(short) (2 * slot + 1)] = keys[slot];
+                return;
+            default:
+                parked = null;
+        }
     }
 
     private short txSign(byte[] buf, byte slot, Signature sig, short sOff, short sLen,
