@@ -1,14 +1,20 @@
 /*
  * Fuzz target: INSTALL (every P1: for load, install, make selectable, both, extradition,
  * personalization), DELETE, SET STATUS and PUT KEY parameter parsing with Supplementary Security
- * Domains on the card (GP CS 2.3.1 §11.2, §11.5, §11.8, §11.10; docs/ssd.md), behind an
- * authenticated SCP03 session (C-MAC) with the ISD or with an SSD that has Authorized
- * Management. The card starts from an image holding the ISD, SSD1 (A000000151535041 01,
- * Authorized Management, PERSONALIZED, the test keys as KVN 30) and SSD2 (…02, SELECTABLE, no
- * keys). The input is a sequence of records: u1 op, u1 P1, u1 P2, u2 length (big-endian, at
- * most 1024), that many data bytes. op % 7: 0 INSTALL (E6), 1 DELETE (E4), 2 SET STATUS (F0),
- * 3 GET STATUS (F2), 4 LOAD (E8), 5 a new session (P1 b1: with SSD1, else with the ISD),
- * 6 PUT KEY of a well-formed AES key set with KVN = P1 & 7F (the data is ignored).
+ * Domains on the card (GP CS 2.3.1 §11.2, §11.5, §11.8, §11.10; docs/ssd.md), DAP blocks in
+ * LOAD and delegated management with tokens and receipts (Appendix C; docs/dap.md), behind an
+ * authenticated SCP03 session (C-MAC) with the ISD, with an SSD that has Authorized Management
+ * or with one that has Delegated Management. The card starts from an image holding the ISD
+ * (with a token key whose private half this target knows, and a receipt key), SSD1
+ * (A000000151535041 01, Authorized Management and DAP Verification with an ECC DAP key,
+ * PERSONALIZED, the test keys as KVN 30), SSD2 (…02, SELECTABLE, no keys) and SSD3 (…03,
+ * Delegated Management, PERSONALIZED, the test keys as KVN 30). The input is a sequence of
+ * records: u1 op, u1 P1, u1 P2, u2 length (big-endian, at most 1024), that many data bytes.
+ * op % 8: 0 INSTALL (E6), 1 DELETE (E4), 2 SET STATUS (F0), 3 GET STATUS (F2), 4 LOAD (E8),
+ * 5 a new session (P1 % 3: ISD, SSD1, SSD3), 6 PUT KEY of a well-formed AES key set with
+ * KVN = P1 & 7F (the data is ignored), 7 a token-signed command: the data is signed with the
+ * token key (gpsig_token_data, token identifiers counting up from 1 in each run) and sent as
+ * DELETE (P2 b1) or INSTALL with this P1, P2 00.
  *
  * Invariants checked: every command gets a status word; the card never mutes; a command
  * refused with anything but 9000/6310 leaves the store's digest exactly as before (error
@@ -18,8 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/gp/dap.h"
 #include "seam/apdu.h"
+#include "seam/crypto.h"
 #include "seam/gpclient.h"
+#include "seam/gpsig.h"
 #include "seam/scp03.h"
 #include "seam/se.h"
 #include "seam/store.h"
@@ -34,6 +43,9 @@ static const uint8_t test_key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0
 static const uint8_t isd_aid[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00, 0x00};
 static const uint8_t ssd1_aid[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x01};
 static const uint8_t ssd2_aid[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x02};
+static const uint8_t ssd3_aid[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x03};
+static uint8_t tok_priv[32];          /* the ISD's token key (KVN 70) */
+static uint8_t signed_buf[1024 + 80]; /* op 7: the data with B6 and the token */
 
 static void die(const char *why)
 {
@@ -111,45 +123,69 @@ static void must(uint16_t sw, const char *what)
     }
 }
 
-/* The starting image: ISD, SSD1 (AM, PERSONALIZED, test keys KVN 30), SSD2. */
+/* INSTALL [for personalization] of aid, PUT KEY of the test keys as KVN 30, SET STATUS
+ * PERSONALIZED, under the ISD session h. */
+static void personalise(se *s, scp03_session *h, const uint8_t *aid, size_t aid_len)
+{
+    uint8_t d[200];
+    bool sent;
+    size_t n = lv(d, NULL, 0);
+    n += lv(d + n, NULL, 0);
+    n += lv(d + n, aid, aid_len);
+    n += lv(d + n, NULL, 0);
+    n += lv(d + n, NULL, 0);
+    n += lv(d + n, NULL, 0);
+    must(send(s, h, 0xE6, 0x20, 0x00, d, n, &sent), "personalization");
+    gp_keys k;
+    gp_keys_set(&k, test_key, test_key, test_key, 16, 0x30);
+    if (gp_put_key_data(&k, test_key, 16, d, sizeof d, &n) != SEAM_OK) die("key data");
+    must(send(s, h, 0xD8, 0x00, 0x81, d, n, &sent), "put key");
+    must(send(s, h, 0xF0, 0x40, 0x0F, aid, aid_len, &sent), "personalize");
+}
+
+/* The starting image: ISD (token and receipt keys), SSD1 (AM + DAP Verification with a DAP key,
+ * PERSONALIZED, test keys KVN 30), SSD2, SSD3 (DM, PERSONALIZED, test keys KVN 30). */
 static void build_image(se *s)
 {
     static const uint8_t elf[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50};
     static const uint8_t mod[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41};
     static const uint8_t c9[] = {0xC9, 0x00};
+    static const uint8_t *aids[3] = {ssd1_aid, ssd2_aid, ssd3_aid};
+    static const uint8_t privs[3][3] = {{0xC0, 0x40, 0x00}, {0x80, 0x00, 0x00}, {0xA0, 0, 0}};
     scp03_session h;
     memset(&h, 0, sizeof h);
     if (!open_session(s, &h, isd_aid, sizeof isd_aid)) die("setup session");
     uint8_t d[200];
     bool sent;
-    for (int i = 0; i < 2; i++) {
-        uint8_t priv[3] = {0x80, i == 0 ? 0x40 : 0x00, 0x00};
+    for (int i = 0; i < 3; i++) {
         size_t n = lv(d, elf, sizeof elf);
         n += lv(d + n, mod, sizeof mod);
-        n += lv(d + n, i == 0 ? ssd1_aid : ssd2_aid, sizeof ssd1_aid);
-        n += lv(d + n, priv, 3);
+        n += lv(d + n, aids[i], sizeof ssd1_aid);
+        n += lv(d + n, privs[i], 3);
         n += lv(d + n, c9, sizeof c9);
         n += lv(d + n, NULL, 0);
         must(send(s, &h, 0xE6, 0x0C, 0x00, d, n, &sent), "create");
     }
-    size_t n = lv(d, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, ssd1_aid, sizeof ssd1_aid);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    must(send(s, &h, 0xE6, 0x20, 0x00, d, n, &sent), "personalization");
-    gp_keys k;
-    gp_keys_set(&k, test_key, test_key, test_key, 16, 0x30);
-    if (gp_put_key_data(&k, test_key, 16, d, sizeof d, &n) != SEAM_OK) die("key data");
-    must(send(s, &h, 0xD8, 0x00, 0x81, d, n, &sent), "put key");
-    must(send(s, &h, 0xF0, 0x40, 0x0F, ssd1_aid, sizeof ssd1_aid, &sent), "personalize");
+    personalise(s, &h, ssd1_aid, sizeof ssd1_aid);
+    if (!open_session(s, &h, isd_aid, sizeof isd_aid)) die("setup session");
+    personalise(s, &h, ssd3_aid, sizeof ssd3_aid);
     scp03_session_clear(&h);
+    /* the keys of Appendix C, made from a fixed seed so every process builds the same image */
+    static const uint8_t seed[] = "fuzz_gp_install";
+    uint8_t pub[65], dpriv[32], dpub[65], rk[16] = {0x71, 0x71};
+    cr_rng_seed_deterministic(seed, sizeof seed);
+    store_id ssd1 = reg_find(s, ssd1_aid, sizeof ssd1_aid, false, 0, false);
+    if (cr_p256_keygen(tok_priv, pub) || cr_p256_keygen(dpriv, dpub) ||
+        dap_key_install(s, s->isd_id, DAP_KVN_TOKEN, KEY_TYPE_ECC_PUB, pub, 65) ||
+        dap_key_install(s, s->isd_id, DAP_KVN_RECEIPT, KEY_TYPE_AES, rk, 16) || !ssd1 ||
+        dap_key_install(s, ssd1, DAP_KVN_DAP, KEY_TYPE_ECC_PUB, dpub, 65))
+        die("Appendix C keys");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint8_t ins_of[5] = {0xE6, 0xE4, 0xF0, 0xF2, 0xE8};
+    static const uint8_t *session_aid[3] = {isd_aid, ssd1_aid, ssd3_aid};
     store_medium *m;
     if (store_medium_memory(&m) != SEAM_OK) die("medium");
     se_config cfg = {.medium = m, .capacity = 256 * 1024, .quiet = true};
@@ -169,16 +205,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&h, 0, sizeof h);
     bool ok = open_session(s, &h, isd_aid, sizeof isd_aid);
     size_t off = 0;
+    uint32_t next_id = 1;
     for (int n = 0; ok && n < 64 && size - off >= 5; n++) {
-        uint8_t op = data[off] % 7, p1 = data[off + 1], p2 = data[off + 2];
+        uint8_t op = data[off] % 8, p1 = data[off + 1], p2 = data[off + 2];
         size_t len = (size_t)data[off + 3] << 8 | data[off + 4];
         off += 5;
         if (len > 1024 || len > size - off) break;
         const uint8_t *body = data + off;
         off += len;
         if (op == 5) {
-            ok = (p1 & 1) ? open_session(s, &h, ssd1_aid, sizeof ssd1_aid)
-                          : open_session(s, &h, isd_aid, sizeof isd_aid);
+            const uint8_t *aid = session_aid[p1 % 3];
+            ok = open_session(s, &h, aid, aid == isd_aid ? sizeof isd_aid : sizeof ssd1_aid);
             if (!ok) ok = open_session(s, &h, isd_aid, sizeof isd_aid);
             continue;
         }
@@ -192,6 +229,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             body = kd;
             len = kn;
             pp1 = p2 & 0x7F;
+        } else if (op == 7) {
+            ins = (p2 & 1) ? 0xE4 : 0xE6;
+            pp2 = 0x00;
+            uint8_t id[4];
+            seam_put_be32(id, next_id);
+            size_t sl = 0;
+            if (gpsig_token_data(ins, p1, pp2, body, len, id, 4, NULL, 0, tok_priv, signed_buf,
+                                 sizeof signed_buf, &sl) == SEAM_OK) {
+                next_id++;
+                body = signed_buf;
+                len = sl;
+            }
         } else {
             ins = ins_of[op];
             pp2 = p2;

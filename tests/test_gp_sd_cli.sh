@@ -112,6 +112,42 @@ run 2 "--sd with a script" -- gp "${NOCARD[@]}" script -o "$TMP/x.apdu" --scp11c
 has "no --sd"
 run 2 "an unknown command" -- gp "${NOCARD[@]}" create-ssd $SSD1
 has "unknown command 'create-ssd'"
+# signed code, tokens, receipts, send: usage errors (exit 2) before the card is touched
+printf 'hash 00\n' >"$TMP/bad.dap"
+printf 'dap E2054F03A0A0A0\n' >"$TMP/bad2.dap"
+printf 'not a key\n' >"$TMP/bad.pem"
+run 2 "--dap with list" -- gp "${NOCARD[@]}" list --dap "$TMP/bad.dap"
+has "--dap, --dap-key and --dap-sd go with load and install"
+run 2 "--dap-sd without --dap-key" -- gp "${NOCARD[@]}" delete $SSD1 --dap-sd $SSD1
+has "go with load and install"
+run 2 "--token and --token-key" -- gp "${NOCARD[@]}" delete $SSD1 --token "$TMP/x" --token-key "$TMP/y"
+has "not both"
+run 2 "--token-id alone" -- gp "${NOCARD[@]}" delete $SSD1 --token-id 01
+has "--token-id goes with --token-key"
+run 2 "--receipt-key with list" -- gp "${NOCARD[@]}" list --receipt-key "$TMP/ssd1.keys"
+has "go with load, install, extradite and delete"
+run 2 "--token-key not a key" -- gp "${NOCARD[@]}" delete $SSD1 --token-key "$TMP/bad.pem"
+has "--token-key $TMP/bad.pem"
+run 2 "--token-id not hex" -- gp "${NOCARD[@]}" delete $SSD1 --token-key "$TMP/bad.pem" --token-id XY
+run 2 "--receipt-key not a key" -- gp "${NOCARD[@]}" delete $SSD1 --receipt-key "$TMP/bad.keys"
+has "--receipt-key"
+lacks "00112233"
+run 2 "send without APDUs" -- gp "${NOCARD[@]}" send --applet F070726F760101
+has "send needs one or more APDUs"
+run 2 "send of bad hex" -- gp "${NOCARD[@]}" send 80B2ZZ
+has "is not a plain short command APDU"
+run 2 "send of an SM command" -- gp "${NOCARD[@]}" send 84B2000000
+has "without secure messaging bits"
+run 2 "send to --applet and --sd" -- gp "${NOCARD[@]}" --sd $SSD1 send --applet F070726F760101 80B2000000
+has "not both"
+run 2 "--applet with list" -- gp "${NOCARD[@]}" list --applet F070726F760101
+has "--applet goes with install and send"
+run 2 "put-key --new-kid with an enc/mac/dek file" -- gp "${NOCARD[@]}" \
+    put-key --new-kid 1 --new-kvn 0x71 --new-keys "$TMP/ssd2.keys"
+has "takes one key"
+run 0 "help lists send and the signing options" -- gp --help
+has "send APDU... [--applet AID]"
+has "--token-key KEY"
 run 0 "help lists the SD commands" -- gp --help
 has "create-sd AID [--privs LIST]"
 has "extradite AID --to SD_AID"
@@ -219,6 +255,25 @@ if [ ! -f "$JCL" ] && command -v javac >/dev/null && [ -d tests/jc/convert/echo 
     JCL="$TMP/echo.jcl"
 fi
 if [ -f "$JCL" ]; then
+    run 2 "a DAP file whose hash is not 32 bytes" -- "${GP[@]}" load "$JCL" --dap "$TMP/bad.dap"
+    has "line 1: expected the 32-byte hash"
+    run 2 "a DAP file with a malformed block" -- "${GP[@]}" load "$JCL" --dap "$TMP/bad2.dap"
+    has "line 1: expected a DAP block"
+    run 2 "a DAP file that does not exist" -- "${GP[@]}" load "$JCL" --dap "$TMP/none.dap"
+    has "cannot read it"
+    run 2 "a DAP key that is no key" -- "${GP[@]}" load "$JCL" --dap-key "$TMP/bad.pem"
+    has "--dap-key $TMP/bad.pem"
+    if command -v openssl >/dev/null; then
+        openssl ecparam -name prime256v1 -genkey -noout -out "$TMP/dap.pem" 2>/dev/null
+        "$SEAM_BIN" gp dap-sign --sd $SSD1 --key "$TMP/dap.pem" "$JCL" >"$TMP/ok.dap"
+        # SSD1 has no DAP Verification privilege: the card refuses a block naming it
+        run 1 "a DAP block for an SD without DAP Verification" -- "${GP[@]}" load "$JCL" \
+            --dap "$TMP/ok.dap"
+        has "LOAD of F07365616D01, block"
+        has "6A80"
+        run 1 "the same signed here" -- "${GP[@]}" load "$JCL" --dap-key "$TMP/dap.pem" --dap-sd $SSD1
+        has "6A80"
+    fi
     run 0 "install --to SSD2" -- "${GP[@]}" install "$JCL" --to $SSD2
     has "into $SSD2"
     # INSTALL [for load] names SSD2 for the load file; the applet belongs to the SD that ran

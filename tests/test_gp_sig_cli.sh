@@ -68,4 +68,16 @@ echo "$out" | grep -q "counter 10" || bad "verify-receipt output: $out"
 [ $? -eq 2 ] || bad "usage error not 2"
 "$SEAM_BIN" gp dap-sign --sd A0 "$D/lf.bin" >/dev/null 2>&1
 [ $? -eq 2 ] || bad "dap-sign usage not 2"
+# a token file used by `seam gp --token`: the line for another command is not taken (exit 2,
+# with the `seam gp token` command that would make the right one), before anything changes
+"$SEAM_BIN" gp token --key "$D/ec.pem" --id 09 --ins delete --p1 00 --p2 00 \
+    --data 4F05A000000001 >"$D/del.tok" || bad "delete token for the file"
+out=$("$SEAM_BIN" gp --store "$D/card.img" delete A000000002 --token "$D/del.tok" 2>&1)
+[ $? -eq 2 ] || bad "a token for another AID: not exit 2: $out"
+echo "$out" | grep -q "holds no token for DELETE of A000000002" || bad "token message: $out"
+echo "$out" | grep -q "seam gp token --ins delete --p1 00 --p2 00 --data 4F05A000000002" \
+    || bad "token hint: $out"
+printf 'zz\n' >"$D/bad.dap"
+out=$("$SEAM_BIN" gp --store "$D/card.img" delete A000000002 --dap "$D/bad.dap" 2>&1)
+[ $? -eq 2 ] || bad "--dap with delete: not exit 2: $out"
 exit $fail

@@ -595,7 +595,8 @@ static void test_authorized_management(void)
     uint8_t d3[] = {0x4F, 0x09, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x03};
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, d3, sizeof d3), SW_NO_ERROR);
     CHECK(!status_of(0x40, SSD3, sizeof SSD3, &e));
-    /* Delegated Management: every command needs a token, and tokens are not checked yet */
+    /* Delegated Management: every command needs a token (test_gp_delegated.c has the valid
+     * ones); without a token key on the card none is accepted */
     REQUIRE(open_sd(SSD2, sizeof SSD2, &k2) == SEAM_OK);
     CHECK_EQ(set_status(0x40, 0x0F, SSD2, sizeof SSD2), SW_NO_ERROR);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, b.b, b.n);
@@ -605,6 +606,15 @@ static void test_authorized_management(void)
     put_lv(&lf, NULL, 0);
     put_lv(&lf, NULL, 0);
     uint8_t tok[4] = {1, 2, 3, 4};
+    put_lv(&lf, tok, sizeof tok);
+    /* a delegated load must name its SD and carry the hash the token signs */
+    REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, lf.b, lf.n);
+    uint8_t h32[32] = {0};
+    lf.n = 0;
+    put_lv(&lf, pkg, sizeof pkg);
+    put_lv(&lf, SSD2, sizeof SSD2);
+    put_lv(&lf, h32, sizeof h32);
+    put_lv(&lf, NULL, 0);
     put_lv(&lf, tok, sizeof tok);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x02, 0x00, lf.b, lf.n);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE4, 0x00, 0x00, d3, sizeof d3);

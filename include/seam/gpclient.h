@@ -253,6 +253,13 @@ seam_err gp_put_key_aes(gp_session *s, const gp_keys *new_keys, uint8_t replace_
 seam_err gp_put_key_data(const gp_keys *new_keys, const uint8_t *dek, size_t dek_len, uint8_t *out,
                          size_t cap, size_t *out_len);
 
+/* PUT KEY of one AES key (GP CS 2.3.1 §11.8, P2 = kid, no '81' multiple-key flag): new KVN,
+ * '88' L Lclear E(session DEK, key) '03' KCV: the form of the receipt key (KVN 71) and of a
+ * symmetric DAP key (KVN 73) (docs/dap.md). replace_kvn 0 adds. On 9000 the answer must be the
+ * KVN and the key's check value (SEAM_E_AUTH otherwise). */
+seam_err gp_put_key_aes_one(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
+                            const uint8_t *key, size_t len, uint16_t *sw);
+
 /* DELETE KEY (§11.2.2.3): 80 E4 00 00 with D2 KVN, and D0 KID when kid is not 0. */
 seam_err gp_delete_key(gp_session *s, uint8_t kvn, uint8_t kid, uint16_t *sw);
 
@@ -307,6 +314,13 @@ seam_err gp_load_file_info_parse(const uint8_t *jcl, size_t len, gp_load_file_in
  * and token, each with its length byte; hash, parameters and token left empty. */
 seam_err gp_install_for_load_data(const uint8_t *elf_aid, size_t elf_len, const uint8_t *sd_aid,
                                   size_t sd_len, uint8_t *out, size_t cap, size_t *out_len);
+/* The same with the Load File Data Block Hash (hash_len 0..64; 32 for the SHA-256 that DAP
+ * verification and delegated management use, gpsig_lfdb_hash). Like every INSTALL builder here
+ * it ends with the empty token field '00': the first *out_len - 1 bytes are what a delegated
+ * management token signs (gpsig_token_data). */
+seam_err gp_install_for_load_data_hash(const uint8_t *elf_aid, size_t elf_len,
+                                       const uint8_t *sd_aid, size_t sd_len, const uint8_t *hash,
+                                       size_t hash_len, uint8_t *out, size_t cap, size_t *out_len);
 /* INSTALL [for install] (§11.5.2.3.2): load file AID, module AID, application
  * AID, privileges (1 or 3 bytes), install parameters C9 <params> (params may be empty: C9 00),
  * empty token. */
@@ -328,6 +342,13 @@ size_t gp_load_block_count(size_t lfdb_len, size_t block_size);
  * SEAM_E_ARG when index is out of range, SEAM_E_LENGTH when cap is too small. */
 seam_err gp_load_block(const uint8_t *lfdb, size_t lfdb_len, size_t block_size, size_t index,
                        uint8_t *out, size_t cap, size_t *out_len, bool *last);
+/* The same for a LOAD stream that starts with DAP blocks (GP CS 2.3.1 §11.6.2.3: zero or more
+ * E2 blocks, then C4): dap[0..dap_len) is sent first as it is, then C4, its length and the
+ * Load File Data Block. dap_len 0 is gp_load_block_count / gp_load_block. */
+size_t gp_load_block_count_dap(size_t dap_len, size_t lfdb_len, size_t block_size);
+seam_err gp_load_block_dap(const uint8_t *dap, size_t dap_len, const uint8_t *lfdb,
+                           size_t lfdb_len, size_t block_size, size_t index, uint8_t *out,
+                           size_t cap, size_t *out_len, bool *last);
 /* The largest LOAD data field that still fits a short command APDU once the session wraps it:
  * 255 without C-MAC; 255 - MAC length with C-MAC; with C-DECRYPTION the largest n whose
  * padded length (ISO 9797-1 method 2: n + 1 rounded up to 16) plus the MAC is at most 255
@@ -346,6 +367,9 @@ size_t gp_load_max_block_ext(const gp_session *s);
  * over 0xFFFFFF. The card may still refuse a large block or load file (6A84). */
 seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, size_t *block_size,
                       size_t *count, bool *extended);
+/* The same with dap_len bytes of DAP blocks before C4. */
+seam_err gp_load_plan_dap(const gp_session *s, size_t dap_len, size_t lfdb_len, size_t requested,
+                          size_t *block_size, size_t *count, bool *extended);
 
 /* Session commands; each returns SEAM_OK when the card answered, its SW in *sw. */
 /* INSTALL [for load] (80 E6 02 00). */
@@ -358,6 +382,12 @@ seam_err gp_install_for_load(gp_session *s, const uint8_t *elf_aid, size_t elf_l
  * extended-length commands. SEAM_E_LENGTH (before anything is sent) as gp_load_plan. */
 seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t block_size,
                  size_t *blocks, uint16_t *sw);
+/* gp_load with DAP blocks before C4 (dap may be NULL with dap_len 0); resp gets the response
+ * data of the last command sent (the last block's answer: a receipt under delegated
+ * management, GP CS 2.3.1 §11.6.3.1). SEAM_E_ARG without resp_len. */
+seam_err gp_load_dap(gp_session *s, const uint8_t *dap, size_t dap_len, const uint8_t *lfdb,
+                     size_t lfdb_len, size_t block_size, size_t *blocks, uint8_t *resp,
+                     size_t resp_cap, size_t *resp_len, uint16_t *sw);
 /* INSTALL with P1 p1 (GP_INSTALL_FOR_INSTALL_SELECTABLE, GP_INSTALL_FOR_INSTALL) and the data
  * of gp_install_for_install_data. */
 seam_err gp_install_for_install(gp_session *s, uint8_t p1, const uint8_t *elf_aid, size_t elf_len,

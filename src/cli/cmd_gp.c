@@ -7,15 +7,20 @@
  * (`seam gp script`) that `seam apdu -` replays later. Security domains (GP CS 2.3.1 §7):
  * `--sd AID` runs any command in that SD's own session; create-sd, put-key --to (INSTALL [for
  * personalization] + PUT KEY through the session's SD), extradite, lock/unlock/set-state of an
- * application or SD (§11.5, §11.8, §11.10). The offline commands (dap-sign, token,
+ * application or SD (§11.5, §11.8, §11.10). Signed code and delegated management (Appendix
+ * C): --dap/--dap-key put DAP blocks before C4 in LOAD with the hash in INSTALL [for load],
+ * --token/--token-key put a token on every INSTALL and DELETE, --receipt-key checks the
+ * receipts (docs/providers.md). `send` talks to an applet over its own SCP03 channel (the
+ * applet forwards the handshake to its SD). The offline commands (dap-sign, token,
  * verify-receipt) are cmd_gp_offline's (src/cli/cmd_gp_sig.c), tried first.
  *
  * The card is reached in process (--store FILE: the SE runs inside this process on that
  * image), over a socket to `seam se --listen` (--connect), or through PC/SC (--reader, or the
  * first reader with a card when no transport is named).
  *
- * Invariants: key bytes from the command line or key files (--keys, --new-keys) are held in
- * gp_keys and wiped before exit on every path; the OCE private key read from its file is wiped
+ * Invariants: key bytes from the command line or key files (--keys, --new-keys, --token-key,
+ * --dap-key, --receipt-key) are held in gp_keys or content_args and wiped before exit on every
+ * path; the OCE private key read from its file is wiped
  * likewise; nothing prints them. An SCP11 session is opened only with an SD certificate that
  * seam's X.509 checker accepted against the --ca certificate (keyAgreement only, validity
  * against this host's clock). Exit status: 0 done, 1 the card or the transport failed, 2 usage
@@ -32,8 +37,10 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "seam/apdu.h"
 #include "seam/jcl.h"
 #include "seam/gpclient.h"
+#include "seam/gpsig.h"
 #include "seam/keyfile.h"
 #include "seam/scp11.h"
 #include "seam/se.h"
@@ -128,6 +135,17 @@ static void usage(FILE *f)
            "                        SD together with its applications)\n"
            "  set-state AID STATE   SET STATUS of an application or SD: SELECTABLE,\n"
            "                        PERSONALIZED, LOCKED, UNLOCKED or one byte in hex\n"
+           "  send APDU... [--applet AID]\n"
+           "                        SELECT the applet AID (default: --sd or the ISD), open\n"
+           "                        SCP03 with the keys given (an applet forwards it to its SD)\n"
+           "                        and send each plain APDU (hex) wrapped at --sec; prints the\n"
+           "                        plain answers\n"
+           "  signed code and delegated management (load, install, extradite, delete):\n"
+           "    --dap FILE          DAP blocks from `seam gp dap-sign` output, sent before C4\n"
+           "    --dap-key KEY [--dap-sd AID]  sign the DAP block here (EC PEM or AES key file)\n"
+           "    --token-key KEY [--token-id HEX]  sign a token for each INSTALL/DELETE here\n"
+           "    --token FILE        tokens made offline by `seam gp token`, one a line\n"
+           "    --receipt-key KEY   verify the card's receipts (AES key file)\n"
            "  delete-key --del-kvn N    delete a key set\n"
            "  lock-card | unlock-card | terminate   card life cycle: CARD_LOCKED, back to\n"
            "                        SECURED, TERMINATED (irreversible; lock and unlock without\n"
@@ -137,7 +155,9 @@ static void usage(FILE *f)
            "  put-key --new-kid KID --new-kvn N (--ec-key FILE | --ec-pub FILE) [--replace KVN]\n"
            "                        an Amendment F ECC key: an SD key pair (KID 11, 13, 15) from\n"
            "                        a PEM private key, or PK.CA-KLOC (KID 10) from the leaf of a\n"
-           "                        certificate file\n"
+           "                        certificate file (or the public half of a private key)\n"
+           "  put-key --new-kid KID --new-kvn N --new-keys FILE\n"
+           "                        one AES key (the receipt key KVN 71, a symmetric DAP key)\n"
            "  store-cert FILE --new-kid KID --new-kvn N\n"
            "                        STORE DATA of the certificate chain of key KID/N (BF21)\n"
            "  generate-key PUBFILE --new-kid KID --new-kvn N [--replace KVN]\n"
@@ -167,10 +187,15 @@ static void usage(FILE *f)
             "  seam gp --store card.img put-key --to A000000151535001 --new-kvn 0x30 \\\n"
             "      --new-keys sd1.keys\n"
             "  seam gp --store card.img --sd A000000151535001 --keys sd1.keys list\n"
+            "  seam gp --store card.img --sd A000000151535001 --keys sd1.keys install \\\n"
+            "      provider.jcl --dap provider.dap\n"
+            "  seam gp --store card.img --keys sd1.keys send --applet F070726F760101 80B2000000\n"
             "  seam gp --store card.img --scp11b --kvn 1 --sd-cert-from-card --ca ca.pem list\n"
             "  seam gp script -o put.apdu --scp11c --kvn 3 --sd-cert sd.pem --ca ca.pem \\\n"
             "      --oce-key oce.key --oce-cert oce.pem put-key --new-kvn 0x31 --new-key HEX\n");
 }
+
+#define GP_SEND_MAX 64 /* APDUs one `send` takes */
 
 typedef struct {
     const char *store, *connect, *reader;
@@ -183,6 +208,12 @@ typedef struct {
     long kvn, new_kvn, replace, del_kvn;
     long sec, channel, block;
     bool s16, verbose, deps;
+    /* signed code and delegated management (GP CS 2.3.1 Appendix C) */
+    const char *dap_file, *dap_key, *dap_sd;            /* load/install */
+    const char *token_file, *token_key, *token_id;      /* load/install/extradite/delete */
+    const char *receipt_key;
+    const char *rest[GP_SEND_MAX]; /* send: the APDUs */
+    size_t n_rest;
     const char *command;
     const char *arg;  /* set-status STATE, load/install FILE, delete AID */
     const char *arg2; /* script COMMAND ARG, script-check SCRIPT LOG, set-state AID STATE */
@@ -244,6 +275,11 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         {"--output", offsetof(gp_opts, output)},   {"--ec-key", offsetof(gp_opts, ec_key)},
         {"--ec-pub", offsetof(gp_opts, ec_pub)},   {"--to", offsetof(gp_opts, to)},
         {"--keys", offsetof(gp_opts, keys_file)},  {"--new-keys", offsetof(gp_opts, new_keys_file)},
+        {"--dap", offsetof(gp_opts, dap_file)},    {"--dap-key", offsetof(gp_opts, dap_key)},
+        {"--dap-sd", offsetof(gp_opts, dap_sd)},   {"--token", offsetof(gp_opts, token_file)},
+        {"--token-key", offsetof(gp_opts, token_key)},
+        {"--token-id", offsetof(gp_opts, token_id)},
+        {"--receipt-key", offsetof(gp_opts, receipt_key)},
     };
     static const struct {
         const char *name;
@@ -318,9 +354,13 @@ static int parse_args(int argc, char **argv, gp_opts *o, bool *help)
         }
         if (done) continue;
         if (a[0] == '-') return bad_usage("unknown option '%s'", a);
-        if (!o->command)
+        if (!o->command) {
             o->command = a;
-        else if (!o->arg)
+        } else if (!strcmp(o->command, "send")) {
+            if (o->n_rest >= GP_SEND_MAX)
+                return bad_usage("send takes at most %d APDUs", GP_SEND_MAX);
+            o->rest[o->n_rest++] = a;
+        } else if (!o->arg)
             o->arg = a;
         else if (!o->arg2 &&
                  (!strcmp(o->command, "script") || !strcmp(o->command, "script-check") ||
@@ -501,16 +541,22 @@ static bool select_sd(const gp_opts *o, const uint8_t *aid, size_t aid_len, gp_c
         c->cl.channel = (uint8_t)o->channel;
     }
     seam_err e = gp_select(&c->cl, aid, aid_len, buf, sizeof buf, &n, &sw);
-    const char *what = o->sd ? "--sd" : "the ISD";
+    bool app = o->applet && !strcmp(o->command, "send");
+    const char *what = app ? "--applet" : o->sd ? "--sd" : "the ISD";
     if (e != SEAM_OK) {
         fprintf(stderr, "seam gp: SELECT of %s failed: %s\n", what, seam_strerror(e));
         return false;
     }
     if (sw != SW_NO_ERROR) {
         char msg[96] = "SELECT A000000151000000 (the issuer security domain)";
-        if (o->sd) snprintf(msg, sizeof msg, "SELECT %s (the security domain of --sd)", o->sd);
+        if (app)
+            snprintf(msg, sizeof msg, "SELECT %s (the applet of --applet)", o->applet);
+        else if (o->sd)
+            snprintf(msg, sizeof msg, "SELECT %s (the security domain of --sd)", o->sd);
         print_sw_failure(msg, sw);
-        if (o->sd && (sw == SW_FILE_NOT_FOUND || sw == SW_REFERENCED_DATA_NOT_FOUND))
+        if (app && (sw == SW_FILE_NOT_FOUND || sw == SW_REFERENCED_DATA_NOT_FOUND))
+            fprintf(stderr, "  (no such applet: `seam gp list` shows them)\n");
+        else if (o->sd && (sw == SW_FILE_NOT_FOUND || sw == SW_REFERENCED_DATA_NOT_FOUND))
             fprintf(stderr, "  (no such security domain: `seam gp list` shows them)\n");
         else if (o->sd && sw == SW_APPLET_SELECT_FAILED)
             fprintf(stderr, "  (the security domain is not selectable: is it LOCKED?)\n");
@@ -697,6 +743,22 @@ typedef struct {
     uint8_t to[GP_AID_MAX]; /* --to */
     size_t to_len;
     int app_state; /* set-state, lock AID, unlock AID: SET STATUS P2 */
+    /* signed code: the DAP blocks LOAD sends before C4, and the Load File Data Block Hash that
+     * INSTALL [for load] then carries (GP CS 2.3.1 §11.5.2.3.1, §11.6.2.3) */
+    uint8_t dap[8 * GPSIG_DAP_MAX];
+    size_t dap_len;
+    uint8_t hash[32];
+    bool has_hash;
+    /* delegated management: a token on every INSTALL and DELETE (§C.4), from --token-key (id
+     * counting up from --token-id) or from the lines of --token FILE */
+    bool token;
+    uint8_t token_priv[32]; /* a secret: wiped by content_free */
+    uint8_t token_id[GPSIG_TOKEN_ID_MAX];
+    size_t token_id_len;
+    char *token_text; /* --token FILE */
+    size_t token_text_len;
+    uint8_t receipt_key[32]; /* --receipt-key: a secret */
+    size_t receipt_key_len;
 } content_args;
 
 static void aid_str(const uint8_t *aid, size_t len, char out[2 * GP_AID_MAX + 1])
@@ -759,8 +821,225 @@ static int read_load_file(const char *path, content_args *ca)
     return 0;
 }
 
+/* Reads a small text file whole (NUL-terminated, at most cap - 1 bytes); NULL if it cannot. */
+static char *read_text(const char *path, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *t = malloc(cap);
+    size_t n = t ? fread(t, 1, cap, f) : 0;
+    bool err = ferror(f);
+    fclose(f);
+    if (!t || err || n >= cap) {
+        if (t) seam_wipe(t, cap);
+        free(t);
+        return NULL;
+    }
+    t[n] = '\0';
+    *len = n;
+    return t;
+}
+
+/* One DAP block as dap-sign writes it: exactly E2 L { 4F 05..10 AID, C3 L signature }. */
+static bool dap_block_ok(const uint8_t *b, size_t n)
+{
+    if (n < 2 || b[0] != 0xE2 || b[1] >= 0x80 || (size_t)b[1] + 2 != n) return false;
+    size_t i = 2;
+    if (i + 2 > n || b[i] != 0x4F || b[i + 1] < 5 || b[i + 1] > GP_AID_MAX) return false;
+    i += 2 + b[i + 1];
+    if (i + 2 > n || b[i] != 0xC3 || b[i + 1] == 0 || b[i + 1] >= 0x80) return false;
+    return i + 2 + b[i + 1] == n;
+}
+
+/* --dap FILE: the output of `seam gp dap-sign` (lines "hash HEX" and "dap HEX"; a bare hex
+ * line is a DAP block too; '#' comments). Its hash must be this load file's. */
+static int dap_read(const gp_opts *o, content_args *ca)
+{
+    size_t len = 0;
+    char *t = read_text(o->dap_file, 64 * 1024, &len);
+    if (!t) {
+        fprintf(stderr, "seam gp: --dap %s: cannot read it (%s)\n", o->dap_file,
+                errno ? strerror(errno) : "too large");
+        return 2;
+    }
+    int rc = 0;
+    unsigned line = 0, blocks = 0;
+    for (char *p = t, *next; p && *p && !rc; p = next) {
+        next = strchr(p, '\n');
+        if (next) *next++ = '\0';
+        line++;
+        char *c = strchr(p, '#');
+        if (c) *c = '\0';
+        while (*p == ' ' || *p == '\t') p++;
+        size_t l = strlen(p);
+        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r')) p[--l] = '\0';
+        if (!l) continue;
+        bool is_hash = !strncmp(p, "hash ", 5);
+        if (is_hash || !strncmp(p, "dap ", 4)) p += is_hash ? 5 : 4;
+        uint8_t b[GPSIG_DAP_MAX];
+        size_t n = 0;
+        if (seam_hex_decode(p, b, sizeof b, &n) != SEAM_OK ||
+            (is_hash ? n != sizeof ca->hash : !dap_block_ok(b, n))) {
+            fprintf(stderr,
+                    "seam gp: --dap %s, line %u: expected %s in hex (the output of `seam gp "
+                    "dap-sign`)\n",
+                    o->dap_file, line,
+                    is_hash ? "the 32-byte hash" : "a DAP block E2 { 4F AID, C3 signature }");
+            rc = 2;
+        } else if (is_hash && memcmp(b, ca->hash, sizeof ca->hash)) {
+            fprintf(stderr,
+                    "seam gp: --dap %s was signed for another load file: its hash is not the "
+                    "hash of %s (sign this one with `seam gp dap-sign`)\n",
+                    o->dap_file, o->arg);
+            rc = 2;
+        } else if (!is_hash) {
+            if (ca->dap_len + n > sizeof ca->dap) {
+                fprintf(stderr, "seam gp: --dap %s: more than 8 DAP blocks\n", o->dap_file);
+                rc = 2;
+            } else {
+                memcpy(ca->dap + ca->dap_len, b, n);
+                ca->dap_len += n;
+                blocks++;
+            }
+        }
+    }
+    free(t);
+    if (!rc && !blocks) {
+        fprintf(stderr, "seam gp: --dap %s holds no DAP block (a line 'dap E2...')\n",
+                o->dap_file);
+        rc = 2;
+    }
+    return rc;
+}
+
+/* --dap-key KEY [--dap-sd AID]: signs the DAP block here, with an ECC P-256 private key (PEM)
+ * or an AES key (a key file as --keys reads it: a symmetric DAP). */
+static int dap_sign_here(const gp_opts *o, content_args *ca)
+{
+    uint8_t sd[GP_AID_MAX];
+    size_t sd_len = ca->sd_len;
+    memcpy(sd, ca->sd, sizeof sd);
+    if (o->dap_sd && !parse_aid(o->dap_sd, "--dap-sd", sd, &sd_len)) return 2;
+    if (sd_len == 0) {
+        memcpy(sd, GP_ISD_AID, GP_ISD_AID_LEN);
+        sd_len = GP_ISD_AID_LEN;
+    }
+    uint8_t k[32], blk[GPSIG_DAP_MAX];
+    size_t n = 0;
+    char err[160] = "";
+    seam_err e = kf_privkey_read(o->dap_key, k, NULL, err, sizeof err);
+    if (e == SEAM_OK) {
+        e = gpsig_dap_block_ecc(sd, sd_len, ca->hash, k, blk, sizeof blk, &n);
+    } else {
+        gp_keys ak;
+        char err2[160] = "";
+        if (gp_keys_read_file(o->dap_key, 0, &ak, err2, sizeof err2) == SEAM_OK) {
+            e = gpsig_dap_block_aes(sd, sd_len, ca->hash, ak.enc, ak.len, blk, sizeof blk, &n);
+            err[0] = '\0';
+        }
+        gp_keys_wipe(&ak);
+    }
+    seam_wipe(k, sizeof k);
+    if (e != SEAM_OK) {
+        fprintf(stderr,
+                "seam gp: --dap-key %s: %s%s%s (an ECC P-256 private key in PEM, or an AES key "
+                "in hex)\n",
+                o->dap_key, seam_strerror(e), err[0] ? ": " : "", err);
+        return 2;
+    }
+    if (ca->dap_len + n > sizeof ca->dap) return bad_usage("%s", "more than 8 DAP blocks");
+    memcpy(ca->dap + ca->dap_len, blk, n);
+    ca->dap_len += n;
+    return 0;
+}
+
+/* The options of signed code and delegated management; 0 or the exit status. */
+static int sig_prepare(const gp_opts *o, content_args *ca)
+{
+    const char *cmd = o->command;
+    bool load = !strcmp(cmd, "load") || !strcmp(cmd, "install");
+    bool managed = load || !strcmp(cmd, "extradite") || !strcmp(cmd, "delete");
+    if ((o->dap_file || o->dap_key || o->dap_sd) && !load)
+        return bad_usage("%s", "--dap, --dap-key and --dap-sd go with load and install");
+    if (o->dap_sd && !o->dap_key)
+        return bad_usage("%s", "--dap-sd goes with --dap-key: the security domain whose DAP key "
+                               "signs");
+    if ((o->token_file || o->token_key || o->token_id || o->receipt_key) && !managed)
+        return bad_usage("%s", "--token, --token-key, --token-id and --receipt-key go with load, "
+                               "install, extradite and delete");
+    if (o->token_file && o->token_key)
+        return bad_usage("%s", "give either --token FILE (tokens made offline with `seam gp "
+                               "token`) or --token-key KEY (sign them here), not both");
+    if (o->token_id && !o->token_key)
+        return bad_usage("%s", "--token-id goes with --token-key");
+    ca->token = o->token_file || o->token_key;
+    if (o->token_key) {
+        char err[160] = "";
+        seam_err e = kf_privkey_read(o->token_key, ca->token_priv, NULL, err, sizeof err);
+        if (e != SEAM_OK) {
+            fprintf(stderr, "seam gp: --token-key %s: %s%s%s (an ECC P-256 private key in PEM)\n",
+                    o->token_key, seam_strerror(e), err[0] ? ": " : "", err);
+            return 2;
+        }
+        if (o->token_id) {
+            if (seam_hex_decode(o->token_id, ca->token_id, sizeof ca->token_id,
+                                &ca->token_id_len) != SEAM_OK ||
+                ca->token_id_len == 0)
+                return bad_usage("--token-id '%s': expected 1 to 8 bytes in hex (the first "
+                                 "token's identifier; each further token counts up)",
+                                 o->token_id);
+        } else {
+            /* The card takes only identifiers above the last one it accepted (docs/dap.md):
+             * by default the milliseconds since 1970, which grow from one run to the next. */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+            ca->token_id_len = 6;
+            for (size_t i = 0; i < 6; i++)
+                ca->token_id[i] = (uint8_t)(ms >> (8 * (5 - i)));
+        }
+    }
+    if (o->token_file) {
+        ca->token_text = read_text(o->token_file, 256 * 1024, &ca->token_text_len);
+        if (!ca->token_text) {
+            fprintf(stderr, "seam gp: --token %s: cannot read it\n", o->token_file);
+            return 2;
+        }
+    }
+    if (o->receipt_key) {
+        gp_keys rk;
+        char err[160] = "";
+        if (gp_keys_read_file(o->receipt_key, 0, &rk, err, sizeof err) != SEAM_OK) {
+            fprintf(stderr, "seam gp: --receipt-key %s: %s (an AES key in hex)\n",
+                    o->receipt_key, err[0] ? err : "cannot read it");
+            gp_keys_wipe(&rk);
+            return 2;
+        }
+        memcpy(ca->receipt_key, rk.enc, rk.len);
+        ca->receipt_key_len = rk.len;
+        gp_keys_wipe(&rk);
+    }
+    if (!load) return 0;
+    if (gpsig_lfdb_hash(ca->file, ca->file_len, ca->hash) != SEAM_OK) {
+        fprintf(stderr, "seam gp: cannot hash %s\n", o->arg);
+        return 1;
+    }
+    int rc = o->dap_file ? dap_read(o, ca) : 0;
+    if (!rc && o->dap_key) rc = dap_sign_here(o, ca);
+    /* the hash goes into INSTALL [for load] when a DAP or a token needs it (§11.5.2.3.1) */
+    ca->has_hash = ca->dap_len > 0 || ca->token;
+    return rc;
+}
+
 /* Checks the arguments of load, install and delete; 0 or the exit status. */
+static int content_prepare_args(const gp_opts *o, content_args *ca);
 static int content_prepare(const gp_opts *o, content_args *ca)
+{
+    int rc = content_prepare_args(o, ca);
+    return rc ? rc : sig_prepare(o, ca);
+}
+
+static int content_prepare_args(const gp_opts *o, content_args *ca)
 {
     memset(ca, 0, sizeof *ca);
     const char *cmd = o->command;
@@ -776,8 +1055,28 @@ static int content_prepare(const gp_opts *o, content_args *ca)
         return bad_usage("%s", "--to goes with load, install, extradite and put-key");
     if (o->to && !parse_aid(o->to, "--to", ca->to, &ca->to_len)) return 2;
     if (o->block && !load && !install) return bad_usage("%s", "--block goes with load and install");
-    if ((o->applet || o->create) && !install)
-        return bad_usage("%s", "--applet and --create go with install");
+    if (o->applet && !install && strcmp(cmd, "send"))
+        return bad_usage("%s", "--applet goes with install and send");
+    if (o->create && !install)
+        return bad_usage("%s", "--applet and --create go with install (--applet also with send)");
+    if (!strcmp(cmd, "send")) {
+        if (!o->n_rest) return bad_usage("%s", "send needs one or more APDUs in hex");
+        if (o->applet && o->sd)
+            return bad_usage("%s", "send goes to --applet AID or to --sd AID, not both");
+        if (o->applet && !parse_aid(o->applet, "--applet", ca->self, &ca->self_len)) return 2;
+        for (size_t i = 0; i < o->n_rest; i++) {
+            uint8_t b[5 + 255 + 1];
+            size_t n = 0;
+            apdu_cmd c;
+            if (seam_hex_decode(o->rest[i], b, sizeof b, &n) != SEAM_OK ||
+                apdu_parse(b, n, &c) != SEAM_OK || (c.cla & 0x0C) || c.extended)
+                return bad_usage("send: '%s' is not a plain short command APDU in hex (CLA INS "
+                                 "P1 P2 [Lc data] [Le], CLA without secure messaging bits: send "
+                                 "wraps it)",
+                                 o->rest[i]);
+        }
+        return 0;
+    }
     if ((o->params || o->privs) && !install && !create_sd)
         return bad_usage("%s", "--params and --privs go with install and create-sd");
     if (o->deps && !del && !lock_app)
@@ -918,9 +1217,154 @@ static void content_free(content_args *ca)
 {
     free(ca->file);
     ca->file = NULL;
+    free(ca->token_text);
+    ca->token_text = NULL;
+    seam_wipe(ca->token_priv, sizeof ca->token_priv);
+    seam_wipe(ca->receipt_key, sizeof ca->receipt_key);
 }
 
-static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
+/* Adds one to the big-endian token identifier (the next token must be greater, docs/dap.md). */
+static void token_id_next(content_args *ca)
+{
+    for (size_t i = ca->token_id_len; i-- > 0;)
+        if (++ca->token_id[i]) return;
+}
+
+/* A line of --token FILE that is data (the command data without its token, as this command
+ * sends it) with a token added the way `seam gp token` adds it: for INSTALL the same fields,
+ * the parameters field extended with B6 {...}, then the token; for DELETE the same TLVs, then
+ * B6 {...} and 9E. Only the layout is checked here; the signature is the card's to check. */
+static bool token_line_fits(uint8_t ins, const uint8_t *data, size_t n, const uint8_t *l,
+                            size_t ln)
+{
+    if (ins == 0xE4) return ln > n + 2 && !memcmp(l, data, n) && l[n] == 0xB6;
+    /* INSTALL: the fields before the parameters are equal; the parameters field's value starts
+     * with ours and goes on with B6; the token (64 bytes, r || s) ends the line. */
+    size_t i = 0, k = 0, last = 0;
+    while (i < n) { /* find the start of our last field (the parameters) */
+        last = i;
+        i += 1 + (size_t)data[i];
+    }
+    if (i != n || last >= ln || memcmp(l, data, last)) return false;
+    size_t plen = data[last];
+    k = last;
+    size_t lp = l[k++];
+    if (lp == 0x81 && k < ln) lp = l[k++];
+    if (k + lp + 1 + 64 != ln || lp <= plen + 2) return false;
+    return !memcmp(l + k, data + last + 1, plen) && l[k + plen] == 0xB6 && l[ln - 65] == 64;
+}
+
+/* After a refusal of a command that carried a token. */
+static void token_hint(const content_args *ca, uint16_t sw)
+{
+    if (ca->token && sw == SW_SECURITY_STATUS_NOT_SATISFIED)
+        fprintf(stderr, "  (the card refused the token: signed by another key than its token key "
+                        "(KVN 70), for another command or P1/P2, or with an identifier not above "
+                        "the last one it accepted)\n");
+}
+
+/* Sends INSTALL (ins E6, with the token field) or DELETE (E4) whose data without the token is
+ * data[0..n): with no token option as it is (INSTALL: plus the empty token '00'); with
+ * --token-key signed here; with --token FILE the line made for it. 0, or the exit status with
+ * a message (1 exchange failure, 2 no token in the file for this command). */
+static int send_managed(const gp_opts *o, gp_session *s, content_args *ca, uint8_t ins,
+                        uint8_t p1, uint8_t p2, const uint8_t *data, size_t n, const char *what,
+                        uint8_t *resp, size_t cap, size_t *rlen, uint16_t *sw)
+{
+    uint8_t cmd[512];
+    size_t cn = 0;
+    if (!ca->token) {
+        if (n + 1 > sizeof cmd) return 2;
+        memcpy(cmd, data, n);
+        cn = n;
+        if (ins == 0xE6) cmd[cn++] = 0x00;
+    } else if (o->token_key) {
+        seam_err e = gpsig_token_data(ins, p1, p2, data, n, ca->token_id, ca->token_id_len, NULL,
+                                      0, ca->token_priv, cmd, sizeof cmd, &cn);
+        if (e != SEAM_OK) {
+            fprintf(stderr, "seam gp: cannot sign the token of %s: %s\n", what, seam_strerror(e));
+            return 1;
+        }
+        if (o->verbose) {
+            printf("token: identifier ");
+            gp_print_hex(stdout, ca->token_id, ca->token_id_len);
+            printf(" for %s\n", what);
+        }
+        token_id_next(ca);
+    } else {
+        bool found = false;
+        char *t = ca->token_text;
+        for (char *p = t; p && *p && !found;) {
+            char *end = strchr(p, '\n');
+            size_t l = end ? (size_t)(end - p) : strlen(p);
+            char line[1200];
+            if (l < sizeof line && *p != '#') {
+                memcpy(line, p, l);
+                line[l] = '\0';
+                while (l && (line[l - 1] == '\r' || line[l - 1] == ' ')) line[--l] = '\0';
+                if (seam_hex_decode(line, cmd, sizeof cmd, &cn) == SEAM_OK &&
+                    token_line_fits(ins, data, n, cmd, cn))
+                    found = true;
+            }
+            p = end ? end + 1 : NULL;
+        }
+        if (!found) {
+            fprintf(stderr,
+                    "seam gp: --token %s holds no token for %s (a line of `seam gp token "
+                    "--ins %s --p1 %02X --p2 %02X --data ",
+                    o->token_file, what, ins == 0xE6 ? "install" : "delete", p1, p2);
+            gp_print_hex(stderr, data, n);
+            fprintf(stderr, "`)\n");
+            return 2;
+        }
+    }
+    seam_err e = gp_send_cmd(s, 0x80, ins, p1, p2, cmd, cn, true, resp, cap, rlen, sw);
+    seam_wipe(cmd, sizeof cmd);
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: %s failed: %s\n", what, seam_strerror(e));
+        return 1;
+    }
+    return 0;
+}
+
+/* The receipt in the answer of a delegated command (GP CS 2.3.1 §C.5): printed in hex (for
+ * `seam gp verify-receipt`), and checked here with --receipt-key over the context AIDs. 0, or
+ * 1 when it does not verify or is missing although a token was sent and a key given. */
+static int show_receipt(const gp_opts *o, const content_args *ca, const uint8_t *r, size_t n,
+                        const gpsig_lv *ctx, size_t nctx)
+{
+    gpsig_receipt gr;
+    seam_err e = gpsig_receipt_parse(r, n, &gr);
+    if (e != SEAM_OK) {
+        if (ca->receipt_key_len && ca->token) {
+            fprintf(stderr, "seam gp: the card sent no receipt (--receipt-key was given): is a "
+                            "receipt key (KVN 71) on the card?\n");
+            return 1;
+        }
+        return 0;
+    }
+    printf("RECEIPT: ");
+    gp_print_hex(stdout, r, n);
+    printf("\n");
+    if (!ca->receipt_key_len) return 0;
+    e = gpsig_receipt_verify(r, n, ca->receipt_key, ca->receipt_key_len, ctx, nctx, &gr);
+    if (e != SEAM_OK) {
+        fprintf(stderr,
+                "seam gp: the receipt does not verify with --receipt-key %s: the card did not "
+                "confirm this operation with that key\n",
+                o->receipt_key);
+        return 1;
+    }
+    printf("RECEIPT: verified with --receipt-key (confirmation counter %u", (unsigned)gr.counter);
+    if (gr.has_token_id) {
+        printf(", token ");
+        gp_print_hex(stdout, gr.token_id, gr.token_id_len);
+    }
+    printf(")\n");
+    return 0;
+}
+
+static int cmd_load(const gp_opts *o, gp_session *s, content_args *ca)
 {
     char pkg[33], sd[33];
     aid_str(ca->info.aid, ca->info.aid_len, pkg);
@@ -931,8 +1375,8 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
     size_t max = gp_load_max_block(s), ext_max = gp_load_max_block_ext(s);
     size_t block = 0, count = 0;
     bool ext = false;
-    if (gp_load_plan(s, ca->file_len, o->block > 0 ? (size_t)o->block : 0, &block, &count, &ext) !=
-        SEAM_OK) {
+    if (gp_load_plan_dap(s, ca->dap_len, ca->file_len, o->block > 0 ? (size_t)o->block : 0, &block,
+                         &count, &ext) != SEAM_OK) {
         if (o->block > 0 && (size_t)o->block > ext_max)
             fprintf(stderr,
                     "seam gp: --block %ld does not fit an extended APDU at security level "
@@ -957,15 +1401,23 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
                 GP_LOAD_MAX_BLOCKS, max, count, block);
 
     uint16_t sw = 0;
-    seam_err e = gp_install_for_load(s, ca->info.aid, ca->info.aid_len, ca->sd, ca->sd_len, &sw);
-    if (e != SEAM_OK) {
-        fprintf(stderr, "seam gp: INSTALL [for load] failed: %s\n", seam_strerror(e));
-        return 1;
+    uint8_t d[255], r[256];
+    size_t dn = 0, rn = 0;
+    if (gp_install_for_load_data_hash(ca->info.aid, ca->info.aid_len, ca->sd, ca->sd_len,
+                                      ca->hash, ca->has_hash ? sizeof ca->hash : 0, d, sizeof d,
+                                      &dn) != SEAM_OK) {
+        fprintf(stderr, "seam gp: INSTALL [for load] data too long\n");
+        return 2;
     }
+    char what[128];
+    snprintf(what, sizeof what, "INSTALL [for load] of %s into %s", pkg, sd);
+    /* the builder ends with the empty token field: the token goes in its place */
+    int rc = send_managed(o, s, ca, 0xE6, GP_INSTALL_FOR_LOAD, 0x00, d, dn - 1, what, r,
+                          sizeof r, &rn, &sw);
+    if (rc) return rc;
     if (sw != SW_NO_ERROR) {
-        char what[128];
-        snprintf(what, sizeof what, "INSTALL [for load] of %s into %s", pkg, sd);
         print_content_failure(what, 0xE6, sw);
+        token_hint(ca, sw);
         if (sw == SW_INS_NOT_SUPPORTED)
             fprintf(stderr, "  (this card does not support loading: no card content management)\n");
         else if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED || sw == SW_WRONG_DATA)
@@ -973,19 +1425,32 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
                     "  (is %s on the card already? `seam gp list` shows it; `seam gp "
                     "delete %s --deps` removes it)\n",
                     pkg, pkg);
+        else if (sw == SW_SECURITY_STATUS_NOT_SATISFIED)
+            fprintf(stderr, "  (the security domain may not load: it needs Authorized Management, "
+                            "or Delegated Management and a token (--token / --token-key))\n");
         return 1;
     }
     size_t blocks = 0;
-    e = gp_load(s, ca->file, ca->file_len, block, &blocks, &sw);
+    seam_err e = gp_load_dap(s, ca->dap, ca->dap_len, ca->file, ca->file_len, block, &blocks, r,
+                             sizeof r, &rn, &sw);
     if (e != SEAM_OK) {
         fprintf(stderr, "seam gp: LOAD failed after %zu of %zu blocks: %s\n", blocks, count,
                 seam_strerror(e));
         return 1;
     }
     if (sw != SW_NO_ERROR) {
-        char what[96];
-        snprintf(what, sizeof what, "LOAD of %s, block %zu of %zu", pkg, blocks + 1, count);
-        print_content_failure(what, 0xE8, sw);
+        char lwhat[96];
+        snprintf(lwhat, sizeof lwhat, "LOAD of %s, block %zu of %zu", pkg, blocks + 1, count);
+        print_content_failure(lwhat, 0xE8, sw);
+        if (sw == SW_SECURITY_STATUS_NOT_SATISFIED && blocks + 1 == count)
+            fprintf(stderr,
+                    "  (the card refused the load file's signature: %s; `seam gp dap-sign` "
+                    "with the DAP key of the SD that must sign, then --dap FILE)\n",
+                    ca->dap_len ? "a DAP block does not verify or a required one is missing"
+                                : "it needs a DAP block (E2)");
+        else if (sw == SW_WRONG_DATA && ca->dap_len && blocks == 0)
+            fprintf(stderr, "  (a DAP block names a security domain without DAP Verification, "
+                            "or the card takes no DAP blocks)\n");
         if (sw == SW_NOT_ENOUGH_MEMORY && blocks == 0)
             fprintf(stderr,
                     "  (the card cannot take a load file of %zu bytes%s; the seam SE holds at "
@@ -998,10 +1463,21 @@ static int cmd_load(const gp_opts *o, gp_session *s, const content_args *ca)
            pkg, ca->info.major, ca->info.minor, ca->info.n_applets,
            ca->info.n_applets == 1 ? "" : "s", sd, ca->file_len, count,
            ext ? "extended-length " : "", count == 1 ? "" : "s", block);
-    return 0;
+    if (ca->dap_len) {
+        printf("DAP: ");
+        for (size_t i = 0; i + 4 < ca->dap_len; i += 2 + ca->dap[i + 1]) {
+            char a[33];
+            aid_str(ca->dap + i + 4, ca->dap[i + 3], a);
+            printf("%s%s", i ? ", " : "", a);
+        }
+        printf(" signed the load file; the card verified %s\n",
+               ca->dap_len > 2u + ca->dap[1] ? "them" : "it");
+    }
+    gpsig_lv ctx[2] = {{ca->info.aid, ca->info.aid_len}, {ca->sd, ca->sd_len}};
+    return show_receipt(o, ca, r, rn, ctx, 2);
 }
 
-static int cmd_install(const gp_opts *o, gp_session *s, const content_args *ca)
+static int cmd_install(const gp_opts *o, gp_session *s, content_args *ca)
 {
     int rc = cmd_load(o, s, ca);
     if (rc) return rc;
@@ -1014,42 +1490,50 @@ static int cmd_install(const gp_opts *o, gp_session *s, const content_args *ca)
         aid_str(ca->applets[i], ca->applet_len[i], mod);
         aid_str(ia, il, inst);
         uint16_t sw = 0;
-        seam_err e = gp_install_for_install(
-            s, GP_INSTALL_FOR_INSTALL_SELECTABLE, ca->info.aid, ca->info.aid_len, ca->applets[i],
-            ca->applet_len[i], ia, il, ca->privs, ca->privs_len, ca->params, ca->params_len, &sw);
-        if (e != SEAM_OK) {
-            fprintf(stderr, "seam gp: INSTALL [for install] of %s failed: %s\n", inst,
-                    seam_strerror(e));
-            return 1;
-        }
+        uint8_t d[255], r[256];
+        size_t dn = 0, rn = 0;
+        if (gp_install_for_install_data(ca->info.aid, ca->info.aid_len, ca->applets[i],
+                                        ca->applet_len[i], ia, il, ca->privs, ca->privs_len,
+                                        ca->params, ca->params_len, d, sizeof d, &dn) != SEAM_OK)
+            return 2; /* checked by content_prepare */
+        char what[128];
+        snprintf(what, sizeof what, "INSTALL [for install and make selectable] of %s", inst);
+        rc = send_managed(o, s, ca, 0xE6, GP_INSTALL_FOR_INSTALL_SELECTABLE, 0x00, d, dn - 1, what,
+                          r, sizeof r, &rn, &sw);
+        if (rc) return rc;
         if (sw != SW_NO_ERROR) {
-            char what[128];
-            snprintf(what, sizeof what, "INSTALL [for install and make selectable] of %s", inst);
             print_content_failure(what, 0xE6, sw);
+            token_hint(ca, sw);
+        token_hint(ca, sw);
             fprintf(stderr, "  (%s stays loaded: `seam gp delete %s --deps` removes it)\n", pkg,
                     pkg);
             return 1;
         }
         printf("INSTALL: %s from module %s of %s, privileges %s: SELECTABLE\n", inst, mod, pkg,
                priv);
+        gpsig_lv ctx[2] = {{ca->info.aid, ca->info.aid_len}, {ia, il}};
+        rc = show_receipt(o, ca, r, rn, ctx, 2);
+        if (rc) return rc;
     }
     return 0;
 }
 
-static int cmd_delete(const gp_opts *o, gp_session *s, const content_args *ca)
+static int cmd_delete(const gp_opts *o, gp_session *s, content_args *ca)
 {
     char aid[33];
     aid_str(ca->aid, ca->aid_len, aid);
     uint16_t sw = 0;
-    seam_err e = gp_delete(s, ca->aid, ca->aid_len, o->deps, &sw);
-    if (e != SEAM_OK) {
-        fprintf(stderr, "seam gp: DELETE failed: %s\n", seam_strerror(e));
-        return 1;
-    }
+    uint8_t d[GP_AID_MAX + 2], r[256];
+    size_t dn = 0, rn = 0;
+    if (gp_delete_data(ca->aid, ca->aid_len, d, sizeof d, &dn) != SEAM_OK) return 2;
+    char what[64];
+    snprintf(what, sizeof what, "DELETE of %s", aid);
+    int rc = send_managed(o, s, ca, 0xE4, 0x00, o->deps ? GP_DELETE_RELATED : 0x00, d, dn, what, r,
+                          sizeof r, &rn, &sw);
+    if (rc) return rc;
     if (sw != SW_NO_ERROR) {
-        char what[64];
-        snprintf(what, sizeof what, "DELETE of %s", aid);
         print_content_failure(what, 0xE4, sw);
+        token_hint(ca, sw);
         if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED && !o->deps)
             fprintf(stderr, "  (a load file with applications goes with --deps; an application "
                             "others depend on cannot go)\n");
@@ -1062,7 +1546,8 @@ static int cmd_delete(const gp_opts *o, gp_session *s, const content_args *ca)
         return 1;
     }
     printf("DELETE: %s%s deleted\n", aid, o->deps ? " and its applications" : "");
-    return 0;
+    gpsig_lv ctx[1] = {{ca->aid, ca->aid_len}};
+    return show_receipt(o, ca, r, rn, ctx, 1);
 }
 
 /* ---- security domains: create-sd, extradite, lock/unlock AID, set-state ---- */
@@ -1088,6 +1573,7 @@ static int cmd_create_sd(gp_session *s, const content_args *ca)
                  "A0000001515350, module A000000151535041)",
                  aid);
         print_content_failure(what, 0xE6, sw);
+        token_hint(ca, sw);
         if (sw == SW_CONDITIONS_OF_USE_NOT_SATISFIED || sw == SW_WRONG_DATA)
             fprintf(stderr, "  (is %s on the card already? `seam gp list` shows it)\n", aid);
         else if (sw == SW_REFERENCED_DATA_NOT_FOUND)
@@ -1104,21 +1590,25 @@ static int cmd_create_sd(gp_session *s, const content_args *ca)
     return 0;
 }
 
-static int cmd_extradite(gp_session *s, const content_args *ca)
+static int cmd_extradite(const gp_opts *o, gp_session *s, content_args *ca)
 {
     char aid[33], to[33];
     aid_str(ca->aid, ca->aid_len, aid);
     aid_str(ca->to, ca->to_len, to);
     uint16_t sw = 0;
-    seam_err e = gp_extradite(s, ca->aid, ca->aid_len, ca->to, ca->to_len, &sw);
-    if (e != SEAM_OK) {
-        fprintf(stderr, "seam gp: INSTALL [for extradition] failed: %s\n", seam_strerror(e));
-        return 1;
-    }
+    uint8_t d[255], r[256];
+    size_t dn = 0, rn = 0;
+    if (gp_install_for_extradition_data(ca->to, ca->to_len, ca->aid, ca->aid_len, d, sizeof d,
+                                        &dn) != SEAM_OK)
+        return 2;
+    char what[128];
+    snprintf(what, sizeof what, "INSTALL [for extradition] of %s to %s", aid, to);
+    int rc = send_managed(o, s, ca, 0xE6, GP_INSTALL_FOR_EXTRADITION, 0x00, d, dn - 1, what, r,
+                          sizeof r, &rn, &sw);
+    if (rc) return rc;
     if (sw != SW_NO_ERROR) {
-        char what[128];
-        snprintf(what, sizeof what, "INSTALL [for extradition] of %s to %s", aid, to);
         print_content_failure(what, 0xE6, sw);
+        token_hint(ca, sw);
         if (sw == SW_REFERENCED_DATA_NOT_FOUND)
             fprintf(stderr, "  (`seam gp list` shows the applications, load files and security "
                             "domains on the card)\n");
@@ -1128,7 +1618,8 @@ static int cmd_extradite(gp_session *s, const content_args *ca)
         return 1;
     }
     printf("EXTRADITE: %s is now associated with security domain %s\n", aid, to);
-    return 0;
+    gpsig_lv ctx[3] = {{ca->self, ca->self_len}, {ca->aid, ca->aid_len}, {ca->to, ca->to_len}};
+    return show_receipt(o, ca, r, rn, ctx, 3);
 }
 
 static int cmd_app_status(const gp_opts *o, gp_session *s, const content_args *ca)
@@ -1205,6 +1696,7 @@ static int put_key_target(const gp_opts *o, gp_session *s, const content_args *c
         char what[96];
         snprintf(what, sizeof what, "INSTALL [for personalization] of %s", to);
         print_content_failure(what, 0xE6, sw);
+        token_hint(ca, sw);
         if (sw == SW_REFERENCED_DATA_NOT_FOUND)
             fprintf(stderr,
                     "  (no security domain %s on the card: `seam gp create-sd %s` "
@@ -1220,9 +1712,58 @@ static int put_key_target(const gp_opts *o, gp_session *s, const content_args *c
     return 0;
 }
 
+/* put-key --new-kid KID --new-kvn N --new-keys FILE: one AES key with key identifier KID (the
+ * receipt key, KVN 71, or a symmetric DAP key, KVN 73: docs/dap.md), encrypted under the
+ * session's DEK, its key check value verified. */
+static int cmd_put_key_one(const gp_opts *o, gp_session *s, const content_args *ca)
+{
+    gp_keys nk;
+    const char *names[4] = {"--new-key", "--new-enc", "--new-mac", "--new-dek"};
+    if (o->new_keys_file) {
+        if (!read_keys_file("--new-keys", o->new_keys_file, o->new_kvn, &nk)) return 2;
+    } else if (!parse_keys(o->new_key, NULL, NULL, NULL, names, NULL, o->new_kvn, &nk)) {
+        return 2;
+    }
+    if (!seam_ct_equal(nk.enc, nk.mac, nk.len) || !seam_ct_equal(nk.enc, nk.dek, nk.len)) {
+        gp_keys_wipe(&nk);
+        return bad_usage("%s", "put-key --new-kid with an AES key takes one key, not an "
+                               "enc/mac/dek set");
+    }
+    int rc = put_key_target(o, s, ca);
+    uint16_t sw = 0;
+    seam_err e = SEAM_OK;
+    if (!rc)
+        e = gp_put_key_aes_one(s, (uint8_t)o->new_kid, (uint8_t)o->new_kvn,
+                               o->replace > 0 ? (uint8_t)o->replace : 0, nk.enc, nk.len, &sw);
+    unsigned bits = nk.len * 8u;
+    gp_keys_wipe(&nk);
+    if (rc) return rc;
+    if (e == SEAM_E_AUTH) {
+        fprintf(stderr, "seam gp: PUT KEY: the card's key check value does not match the key "
+                        "sent\n");
+        return 1;
+    }
+    if (e != SEAM_OK) {
+        fprintf(stderr, "seam gp: PUT KEY failed: %s\n", seam_strerror(e));
+        return 1;
+    }
+    if (sw != SW_NO_ERROR) {
+        print_sw_failure("PUT KEY", sw);
+        if (sw == SW_WRONG_DATA)
+            fprintf(stderr, "  (does KID %02lX KVN %02lX exist already, or does the card not take "
+                            "an AES key there? --replace KVN replaces it)\n",
+                    o->new_kid, o->new_kvn);
+        return 1;
+    }
+    printf("PUT KEY: AES-%u key KID 0x%02lX KVN 0x%02lX %s; key check value verified\n", bits,
+           o->new_kid, o->new_kvn, o->replace > 0 ? "replaced" : "added");
+    return 0;
+}
+
 static int cmd_put_key(const gp_opts *o, gp_session *s, const content_args *ca, gp_script *sc)
 {
     if (o->new_kvn < 0) return bad_usage("%s", "put-key needs --new-kvn N (1..127)");
+    if (o->new_kid > 0 && (o->new_keys_file || o->new_key)) return cmd_put_key_one(o, s, ca);
     if (o->new_kid > 0) {
         int rc = put_key_target(o, s, ca);
         return rc ? rc : cmd_put_key_ecc(o, s, sc);
@@ -1315,6 +1856,10 @@ static int cmd_put_key_ecc(const gp_opts *o, gp_session *s, gp_script *sc)
     seam_err e;
     if (o->ec_key) {
         e = kf_privkey_read(o->ec_key, sk, pk, err, sizeof err);
+    } else if (kf_privkey_read(o->ec_pub, sk, pk, NULL, 0) == SEAM_OK) {
+        /* a private key file: only its public half goes to the card */
+        seam_wipe(sk, sizeof sk);
+        e = SEAM_OK;
     } else {
         kf_certs *set = calloc(1, sizeof *set);
         x509_cert leaf;
@@ -1673,8 +2218,48 @@ static int cmd_set_status(gp_session *s, uint8_t state)
     return 0;
 }
 
+/* send: each APDU (plain, in hex) wrapped at the session's level, sent, the answer unwrapped
+ * and printed the way `seam apdu` prints: "> " the plain command, "< " the plain response data
+ * and status word. A card's error status word is an answer (exit 0); a response whose R-MAC
+ * does not verify ends the run (exit 1). */
+static int cmd_send(const gp_opts *o, gp_session *s)
+{
+    uint8_t *buf = malloc(APDU_MAX_COMMAND), *resp = malloc(APDU_MAX_RESPONSE);
+    int rc = buf && resp ? 0 : 1;
+    for (size_t i = 0; i < o->n_rest && !rc; i++) {
+        size_t n = 0, rn = 0;
+        apdu_cmd c;
+        if (seam_hex_decode(o->rest[i], buf, APDU_MAX_COMMAND, &n) != SEAM_OK ||
+            apdu_parse(buf, n, &c) != SEAM_OK || (c.cla & 0x0C)) {
+            rc = bad_usage("send: '%s' is not a plain command APDU in hex (CLA INS P1 P2 [Lc "
+                           "data] [Le], CLA without secure messaging bits: send wraps it)",
+                           o->rest[i]);
+            break;
+        }
+        uint16_t sw = 0;
+        printf("> ");
+        for (size_t k = 0; k < n; k++)
+            printf("%02X%s", buf[k], k + 1 < n ? " " : "\n");
+        seam_err e = gp_send_cmd(s, c.cla, c.ins, c.p1, c.p2, c.data, c.lc, c.has_le, resp,
+                                 APDU_MAX_RESPONSE - 2, &rn, &sw);
+        if (e != SEAM_OK) {
+            fprintf(stderr, "seam gp: send: %s%s\n", seam_strerror(e),
+                    e == SEAM_E_AUTH ? " (the response's R-MAC does not verify)" : "");
+            rc = 1;
+            break;
+        }
+        printf("< ");
+        for (size_t k = 0; k < rn; k++)
+            printf("%02X ", resp[k]);
+        printf("%02X %02X\n", sw >> 8, sw & 0xFF);
+    }
+    free(buf);
+    free(resp);
+    return rc;
+}
+
 /* Runs one authenticated command over the session (SCP03, SCP11 or a script's). */
-static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, int state,
+static int run_command(const gp_opts *o, gp_session *s, content_args *ca, int state,
                        gp_script *sc)
 {
     if (!strcmp(o->command, "list")) return cmd_list(s, o->sd != NULL);
@@ -1683,7 +2268,8 @@ static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, 
     if (!strcmp(o->command, "delete")) return cmd_delete(o, s, ca);
     if (!strcmp(o->command, "put-key")) return cmd_put_key(o, s, ca, sc);
     if (!strcmp(o->command, "create-sd")) return cmd_create_sd(s, ca);
-    if (!strcmp(o->command, "extradite")) return cmd_extradite(s, ca);
+    if (!strcmp(o->command, "extradite")) return cmd_extradite(o, s, ca);
+    if (!strcmp(o->command, "send")) return cmd_send(o, s);
     if (!strcmp(o->command, "set-state") ||
         ((!strcmp(o->command, "lock") || !strcmp(o->command, "unlock")) && o->arg))
         return cmd_app_status(o, s, ca);
@@ -1694,7 +2280,7 @@ static int run_command(const gp_opts *o, gp_session *s, const content_args *ca, 
 }
 
 /* `seam gp script`: the command against an SCP11c session precomputed without the card. */
-static int run_script(const gp_opts *o, const content_args *ca, int state, scp11_ctx *x)
+static int run_script(const gp_opts *o, content_args *ca, int state, scp11_ctx *x)
 {
     if (!scp11_sd_key(o, NULL, x)) return 1;
     FILE *f = fopen(o->output, "w");
@@ -1796,8 +2382,13 @@ int cmd_gp(int argc, char **argv)
         if (o.new_keys_file) {
             gp_keys probe;
             bool ok = read_keys_file("--new-keys", o.new_keys_file, o.new_kvn, &probe);
+            bool one = ok && seam_ct_equal(probe.enc, probe.mac, probe.len) &&
+                       seam_ct_equal(probe.enc, probe.dek, probe.len);
             gp_keys_wipe(&probe);
             if (!ok) return 2;
+            if (o.new_kid && !one)
+                return bad_usage("%s", "put-key --new-kid with an AES key takes one key, not an "
+                                       "enc/mac/dek set");
         }
     } else if (!strcmp(o.command, "store-cert")) {
         if (!o.arg || o.new_kid <= 0 || o.new_kvn < 0)
@@ -1810,10 +2401,10 @@ int cmd_gp(int argc, char **argv)
     } else if (strcmp(o.command, "list") && strcmp(o.command, "load") &&
                strcmp(o.command, "install") && strcmp(o.command, "delete") &&
                strcmp(o.command, "create-sd") && strcmp(o.command, "extradite") &&
-               strcmp(o.command, "set-state")) {
+               strcmp(o.command, "set-state") && strcmp(o.command, "send")) {
         return bad_usage("unknown command '%s' (info, list, load, install, delete, create-sd, "
                          "extradite, put-key, delete-key, store-cert, generate-key, lock, unlock, "
-                         "set-state, lock-card, unlock-card, terminate, set-status, script, "
+                         "set-state, send, lock-card, unlock-card, terminate, set-status, script, "
                          "script-check)",
                          o.command);
     }
@@ -1896,7 +2487,7 @@ int cmd_gp(int argc, char **argv)
     rc = run_command(&o, &s, &ca, state, NULL);
     gp_session_close(&s);
 out:
-    if (rc && o.sd && needs_auth)
+    if (rc == 1 && o.sd && needs_auth)
         fprintf(stderr, "  (the session was with security domain %s, given by --sd)\n", o.sd);
     gp_keys_wipe(&keys);
     scp11_free(x);

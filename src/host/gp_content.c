@@ -8,9 +8,10 @@
  *  - builders never write past their caller's buffer and never produce a data field longer
  *    than a short APDU carries (255 bytes): SEAM_E_LENGTH instead;
  *  - AIDs are 5..16 bytes (ISO 7816-5), checked before anything is built;
- *  - the LOAD stream is C4 <BER length> <Load File Data Block> (§11.6.2.3, no DAP blocks:
- *    seam does not sign load files yet), cut into blocks of at most block_size bytes, block
- *    numbers 0..255 in P2 and P1 b8 on the last block only (§11.6.2.1);
+ *  - the LOAD stream is [DAP blocks E2 ...] C4 <BER length> <Load File Data Block>
+ *    (§11.6.2.3: the DAP blocks, when there are any, come first), cut into blocks of at most
+ *    block_size bytes, block numbers 0..255 in P2 and P1 b8 on the last block only (§11.6.2.1);
+ *    the DAP blocks are the caller's (gpsig.h makes them) and are sent as they are;
  *  - the default block size is the largest whose wrapped command still fits a short APDU at
  *    the session's security level (Amendment D §6.2.4: C-DECRYPTION pads to 16 bytes, the
  *    C-MAC adds 8 or 16 bytes), so a load that fits 256 short blocks never needs extended
@@ -87,14 +88,22 @@ static seam_err finish(const seam_wr *w, size_t *out_len)
 seam_err gp_install_for_load_data(const uint8_t *elf_aid, size_t elf_len, const uint8_t *sd_aid,
                                   size_t sd_len, uint8_t *out, size_t cap, size_t *out_len)
 {
+    return gp_install_for_load_data_hash(elf_aid, elf_len, sd_aid, sd_len, NULL, 0, out, cap,
+                                         out_len);
+}
+
+seam_err gp_install_for_load_data_hash(const uint8_t *elf_aid, size_t elf_len,
+                                       const uint8_t *sd_aid, size_t sd_len, const uint8_t *hash,
+                                       size_t hash_len, uint8_t *out, size_t cap, size_t *out_len)
+{
     if (!aid_ok(elf_aid, elf_len) || (sd_len && !aid_ok(sd_aid, sd_len)) || !out_len ||
-        (cap && !out))
+        (cap && !out) || (hash_len && !hash) || hash_len > 64)
         return SEAM_E_ARG;
     seam_wr w;
     seam_wr_init(&w, out, cap);
     put_lv(&w, elf_aid, elf_len); /* Load File AID */
     put_lv(&w, sd_aid, sd_len);   /* Security Domain AID */
-    put_lv(&w, NULL, 0);          /* Load File Data Block Hash */
+    put_lv(&w, hash, hash_len);   /* Load File Data Block Hash */
     put_lv(&w, NULL, 0);          /* Load Parameters */
     put_lv(&w, NULL, 0);          /* Load Token */
     return finish(&w, out_len);
@@ -162,37 +171,56 @@ static size_t load_header(size_t lfdb_len, uint8_t hdr[5])
     return n;
 }
 
+size_t gp_load_block_count_dap(size_t dap_len, size_t lfdb_len, size_t block_size)
+{
+    if (block_size == 0 || lfdb_len == 0 || lfdb_len > GP_LFDB_MAX || dap_len > GP_LFDB_MAX)
+        return 0;
+    uint8_t hdr[5];
+    size_t total = dap_len + load_header(lfdb_len, hdr) + lfdb_len;
+    return (total + block_size - 1) / block_size;
+}
+
 size_t gp_load_block_count(size_t lfdb_len, size_t block_size)
 {
-    if (block_size == 0 || lfdb_len == 0 || lfdb_len > GP_LFDB_MAX) return 0;
+    return gp_load_block_count_dap(0, lfdb_len, block_size);
+}
+
+/* Copies the part of segment seg[0..len) that falls in [start, start + n) of the stream, where
+ * the segment begins at stream offset at; returns the stream offset after the segment. */
+static size_t copy_seg(const uint8_t *seg, size_t len, size_t at, size_t start, size_t n,
+                       uint8_t *out)
+{
+    size_t lo = start > at ? start : at, hi = start + n < at + len ? start + n : at + len;
+    if (lo < hi) memcpy(out + (lo - start), seg + (lo - at), hi - lo);
+    return at + len;
+}
+
+seam_err gp_load_block_dap(const uint8_t *dap, size_t dap_len, const uint8_t *lfdb,
+                           size_t lfdb_len, size_t block_size, size_t index, uint8_t *out,
+                           size_t cap, size_t *out_len, bool *last)
+{
+    if (!lfdb || (dap_len && !dap) || !out_len || !last || (cap && !out)) return SEAM_E_ARG;
+    size_t count = gp_load_block_count_dap(dap_len, lfdb_len, block_size);
+    if (index >= count) return SEAM_E_ARG;
     uint8_t hdr[5];
-    size_t total = load_header(lfdb_len, hdr) + lfdb_len;
-    return (total + block_size - 1) / block_size;
+    size_t hlen = load_header(lfdb_len, hdr);
+    size_t total = dap_len + hlen + lfdb_len;
+    size_t start = index * block_size; /* index < count, so no overflow: start < total */
+    size_t n = total - start < block_size ? total - start : block_size;
+    if (n > cap) return SEAM_E_LENGTH;
+    /* The block covers [start, start + n) of dap || hdr || lfdb. */
+    size_t at = copy_seg(dap, dap_len, 0, start, n, out);
+    at = copy_seg(hdr, hlen, at, start, n, out);
+    copy_seg(lfdb, lfdb_len, at, start, n, out);
+    *out_len = n;
+    *last = index + 1 == count;
+    return SEAM_OK;
 }
 
 seam_err gp_load_block(const uint8_t *lfdb, size_t lfdb_len, size_t block_size, size_t index,
                        uint8_t *out, size_t cap, size_t *out_len, bool *last)
 {
-    if (!lfdb || !out_len || !last || (cap && !out)) return SEAM_E_ARG;
-    size_t count = gp_load_block_count(lfdb_len, block_size);
-    if (index >= count) return SEAM_E_ARG;
-    uint8_t hdr[5];
-    size_t hlen = load_header(lfdb_len, hdr);
-    size_t total = hlen + lfdb_len;
-    size_t start = index * block_size; /* index < count, so no overflow: start < total */
-    size_t n = total - start < block_size ? total - start : block_size;
-    if (n > cap) return SEAM_E_LENGTH;
-    /* The block covers [start, start + n) of hdr || lfdb. */
-    size_t w = 0;
-    if (start < hlen) {
-        size_t h = hlen - start < n ? hlen - start : n;
-        memcpy(out, hdr + start, h);
-        w = h;
-    }
-    if (w < n) memcpy(out + w, lfdb + (start + w - hlen), n - w);
-    *out_len = n;
-    *last = index + 1 == count;
-    return SEAM_OK;
+    return gp_load_block_dap(NULL, 0, lfdb, lfdb_len, block_size, index, out, cap, out_len, last);
 }
 
 size_t gp_load_max_block(const gp_session *s)
@@ -212,22 +240,22 @@ size_t gp_load_max_block_ext(const gp_session *s)
     return (GP_EXT_LC - mac) / 16 * 16 - 1;
 }
 
-seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, size_t *block_size,
-                      size_t *count, bool *extended)
+seam_err gp_load_plan_dap(const gp_session *s, size_t dap_len, size_t lfdb_len, size_t requested,
+                          size_t *block_size, size_t *count, bool *extended)
 {
     if (!block_size || !count || !extended) return SEAM_E_ARG;
     *block_size = *count = 0;
     *extended = false;
-    if (lfdb_len == 0 || lfdb_len > GP_LFDB_MAX) return SEAM_E_LENGTH;
+    if (lfdb_len == 0 || lfdb_len > GP_LFDB_MAX || dap_len > GP_LFDB_MAX) return SEAM_E_LENGTH;
     size_t short_max = gp_load_max_block(s);
     size_t ext_max = gp_load_max_block_ext(s);
     size_t b = requested;
     if (b == 0) {
         b = short_max;
-        if (gp_load_block_count(lfdb_len, b) > GP_LOAD_MAX_BLOCKS) {
+        if (gp_load_block_count_dap(dap_len, lfdb_len, b) > GP_LOAD_MAX_BLOCKS) {
             /* The smallest block that keeps the count within 256 (P2 numbers 00..FF). */
             uint8_t hdr[5];
-            size_t total = load_header(lfdb_len, hdr) + lfdb_len;
+            size_t total = dap_len + load_header(lfdb_len, hdr) + lfdb_len;
             b = (total + GP_LOAD_MAX_BLOCKS - 1) / GP_LOAD_MAX_BLOCKS;
             /* Under C-DECRYPTION, 16k - 1 bytes pad to exactly 16k: no byte of padding wasted. */
             if (s && s->open && (s->scp.level & SCP03_LEVEL_CMAC) &&
@@ -236,7 +264,7 @@ seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, si
         }
     }
     if (b > ext_max) return SEAM_E_LENGTH;
-    size_t n = gp_load_block_count(lfdb_len, b);
+    size_t n = gp_load_block_count_dap(dap_len, lfdb_len, b);
     if (n == 0 || n > GP_LOAD_MAX_BLOCKS) return SEAM_E_LENGTH;
     *block_size = b;
     *count = n;
@@ -244,13 +272,19 @@ seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, si
     return SEAM_OK;
 }
 
+seam_err gp_load_plan(const gp_session *s, size_t lfdb_len, size_t requested, size_t *block_size,
+                      size_t *count, bool *extended)
+{
+    return gp_load_plan_dap(s, 0, lfdb_len, requested, block_size, count, extended);
+}
+
 /* One LOAD command, extended (00 Lc1 Lc2 and a two-byte Le) when asked; the data field has
  * been checked against the session's limits by the caller. */
 static seam_err send_load(gp_session *s, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
-                          bool extended, uint8_t *cmd, uint16_t *sw)
+                          bool extended, uint8_t *cmd, uint8_t *r, size_t rcap, size_t *rn,
+                          uint16_t *sw)
 {
-    uint8_t r[256];
-    size_t len = 0, rn = 0;
+    size_t len = 0;
     cmd[len++] = 0x80;
     cmd[len++] = GP_INS_LOAD;
     cmd[len++] = p1;
@@ -270,7 +304,7 @@ static seam_err send_load(gp_session *s, uint8_t p1, uint8_t p2, const uint8_t *
     } else {
         cmd[len++] = 0x00;
     }
-    seam_err e = gp_send(s, cmd, len, r, sizeof r, &rn, sw);
+    seam_err e = gp_send(s, cmd, len, r, rcap, rn, sw);
     seam_wipe(cmd, len);
     return e;
 }
@@ -291,11 +325,23 @@ seam_err gp_install_for_load(gp_session *s, const uint8_t *elf_aid, size_t elf_l
 seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t block_size,
                  size_t *blocks, uint16_t *sw)
 {
+    uint8_t r[256];
+    size_t rn = 0;
+    return gp_load_dap(s, NULL, 0, lfdb, lfdb_len, block_size, blocks, r, sizeof r, &rn, sw);
+}
+
+seam_err gp_load_dap(gp_session *s, const uint8_t *dap, size_t dap_len, const uint8_t *lfdb,
+                     size_t lfdb_len, size_t block_size, size_t *blocks, uint8_t *resp,
+                     size_t resp_cap, size_t *resp_len, uint16_t *sw)
+{
     if (blocks) *blocks = 0;
-    if (!s || !lfdb || !sw || lfdb_len == 0) return SEAM_E_ARG;
+    if (resp_len) *resp_len = 0;
+    if (!s || !lfdb || !sw || lfdb_len == 0 || (dap_len && !dap) || !resp_len ||
+        (resp_cap && !resp))
+        return SEAM_E_ARG;
     size_t count = 0;
     bool ext = false;
-    seam_err e = gp_load_plan(s, lfdb_len, block_size, &block_size, &count, &ext);
+    seam_err e = gp_load_plan_dap(s, dap_len, lfdb_len, block_size, &block_size, &count, &ext);
     if (e != SEAM_OK) return e;
     /* The data field and the command around it (header, extended Lc and Le). */
     uint8_t *d = malloc(block_size);
@@ -308,9 +354,12 @@ seam_err gp_load(gp_session *s, const uint8_t *lfdb, size_t lfdb_len, size_t blo
     for (size_t i = 0; i < count; i++) {
         size_t n = 0;
         bool last = false;
-        e = gp_load_block(lfdb, lfdb_len, block_size, i, d, block_size, &n, &last);
+        e = gp_load_block_dap(dap, dap_len, lfdb, lfdb_len, block_size, i, d, block_size, &n,
+                              &last);
         if (e != SEAM_OK) break;
-        e = send_load(s, last ? GP_LOAD_LAST_BLOCK : 0x00, (uint8_t)i, d, n, ext, cmd, sw);
+        *resp_len = 0;
+        e = send_load(s, last ? GP_LOAD_LAST_BLOCK : 0x00, (uint8_t)i, d, n, ext, cmd, resp,
+                      resp_cap, resp_len, sw);
         if (e != SEAM_OK || *sw != SW_NO_ERROR) break;
         if (blocks) *blocks = i + 1;
     }

@@ -2,7 +2,8 @@
  * Key and life cycle management on the host: PUT KEY of an AES key set (GP CS 2.3.1 §11.8,
  * key data per Amendment D §7.4.2 — type '88', length, clear key length, the key encrypted with
  * AES-CBC and a zero ICV under the static Key-DEK of the authenticating key set, then '03'
- * and the key check value), DELETE KEY (§11.2) and SET STATUS of the card (§11.10).
+ * and the key check value), PUT KEY of one AES key (P2 = KID: the receipt and symmetric DAP
+ * keys of docs/dap.md), DELETE KEY (§11.2) and SET STATUS of the card (§11.10).
  *
  * Invariants: clear new keys exist only in the caller's gp_keys and in local buffers that are
  * wiped on every path out; the card's KVN and key check values are compared in constant time.
@@ -105,4 +106,40 @@ seam_err gp_set_card_status(gp_session *s, uint8_t state, uint16_t *sw)
     uint8_t resp[16];
     size_t rlen = 0;
     return gp_send_cmd(s, 0x80, 0xF0, 0x80, state, NULL, 0, false, resp, sizeof resp, &rlen, sw);
+}
+
+seam_err gp_put_key_aes_one(gp_session *s, uint8_t kid, uint8_t kvn, uint8_t replace_kvn,
+                            const uint8_t *key, size_t len, uint16_t *sw)
+{
+    if (!s || !key || !sw || (len != 16 && len != 24 && len != 32) || kvn == 0 || kvn == 0xFF)
+        return SEAM_E_ARG;
+    if (!s->open) return SEAM_E_STATE; /* the key is encrypted under the session's DEK */
+    static const uint8_t zero_iv[16] = {0};
+    size_t padded = (len + 15) / 16 * 16;
+    uint8_t clear[32] = {0}, enc[32], data[1 + 3 + 32 + 4], expect[4], resp[64];
+    size_t n = 0, rlen = 0;
+    memcpy(clear, key, len);
+    expect[0] = kvn;
+    seam_err e = cr_aes_cbc_encrypt(s->keys.dek, s->keys.len, zero_iv, clear, padded, enc);
+    if (e == SEAM_OK) e = scp03_kcv(key, len, expect + 1);
+    if (e == SEAM_OK) {
+        data[n++] = kvn;
+        data[n++] = GP_KEY_TYPE_AES;
+        data[n++] = (uint8_t)(1 + padded);
+        data[n++] = (uint8_t)len;
+        memcpy(data + n, enc, padded);
+        n += padded;
+        data[n++] = 3;
+        memcpy(data + n, expect + 1, 3);
+        n += 3;
+        e = gp_send_cmd(s, 0x80, 0xD8, replace_kvn, kid, data, n, true, resp, sizeof resp, &rlen,
+                        sw);
+    }
+    seam_wipe(clear, sizeof clear);
+    seam_wipe(enc, sizeof enc);
+    seam_wipe(data, sizeof data);
+    if (e == SEAM_OK && *sw == SW_NO_ERROR &&
+        (rlen != sizeof expect || !seam_ct_equal(resp, expect, sizeof expect)))
+        e = SEAM_E_AUTH;
+    return e;
 }

@@ -418,12 +418,14 @@ bool ssd_is_sd(const se_reg_rec *r);
  * one with Delegated Management the same with a token per command; any other SD nothing. */
 typedef enum { CM_AUTH_NONE, CM_AUTH_ISD, CM_AUTH_AM, CM_AUTH_DM } cm_authority;
 cm_authority cm_authority_of(se *s, store_id sd);
-/* THE place where a Delegated Management token is checked (GP CS 2.3.1 §C.4): c is the command
- * as received (after unwrapping), token its token field (may be empty). Returns 0 when the
- * command may go on, else the SW. Until the token code (src/se/gp/dap.c) lands it answers 6982
- * to every delegated command. */
-uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, const uint8_t *token,
-                                  size_t token_len);
+/* THE place where a Delegated Management token is checked (GP CS 2.3.1 §C.4; dap.c's
+ * dap_token_check on the command as received, after unwrapping). Returns 0 when the command may
+ * go on, with *tok filled (the caller consumes it and writes the receipt inside the transaction
+ * that commits the operation: dap_delegated_done), else the SW (6982 no token, a forged, old or
+ * other-command token; 6A80 a malformed one). */
+struct dap_token_info;
+uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c,
+                                  struct dap_token_info *tok);
 /* Checks the privileges (1 or 3 bytes) the SD `granter` gives a new entry (an SSD when is_sd,
  * else an application) against GP CS 2.3.1 §6.6 (docs/ssd.md); *out gets the 3 bytes. 0 or the
  * SW (6A80 an inconsistent set, 6982 more than an SSD may grant). */
@@ -469,8 +471,11 @@ void cm_channel_end(se *s, uint8_t ch);
 uint16_t cm_install(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r);
 uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r);
 /* DELETE (INS E4) of the application or load file with this AID; related (P2 80): a load file
- * with its applications. The ISD is refused by the caller. */
-uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related, se_resp *r);
+ * with its applications. The ISD is refused by the caller. tok: the verified token of a
+ * Delegated Management SD (cm_delegated_token_check), else NULL; with it the token is consumed
+ * and the answer is the receipt (GP CS 2.3.1 §11.2.3.1). */
+uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related,
+                   const struct dap_token_info *tok, se_resp *r);
 
 /* What GET STATUS shows of a load file: the package's version and its applets (modules), read
  * from the load file bytes (include/seam/jcl.h: PACKAGE and APPLETS sections). */

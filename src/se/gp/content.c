@@ -18,22 +18,32 @@
  *    in RAM only, belongs to the channel and the secure channel session that opened it, and ends
  *    with the last block, with any error in a LOAD, with a new INSTALL or DELETE, or when the
  *    session ends (SELECT, MANAGE CHANNEL close, reset, a C-MAC failure);
- *  - the Load File Data Block is bounded (CM_LOAD_MAX) and its buffer allocated at power-up;
+ *  - the Load File Data Block is bounded (CM_LOAD_MAX), the DAP blocks before it too
+ *    (DAP_AREA_MAX), and their buffer allocated at power-up;
  *  - the load file bytes are hostile until the runtime has verified them: the few fields read
  *    here before that (the package AID, the applets) are read with bounds checks only.
  *
- * Choices where GP CS 2.3.1 leaves room (docs/card.md, "Card content management"):
+ * Choices where GP CS 2.3.1 leaves room (docs/card.md, "Card content management"; docs/ssd.md;
+ * docs/dap.md):
  *  - an AID already present on the card (application, load file or security domain) in INSTALL:
  *    6A80 (Table 11-49 lists 6581, 6A80, 6A84, 6A88 only); a load file or module not found: 6A88;
  *  - a LOAD block out of sequence: 6A86 (P2 is the block number), and the load is dropped;
- *  - LOAD answers no data (no receipts yet); INSTALL and DELETE answer the single byte 00
- *    (§11.5.3.1, §11.2.3.1);
+ *  - LOAD answers no data, INSTALL and DELETE the single byte 00 (§11.5.3.1, §11.2.3.1),
+ *    except for a Delegated Management SSD: their answer is the receipt (§C.5; a delegated
+ *    load's comes with the last LOAD block), or 00 when the card holds no receipt key;
  *  - the Load File Data Block Hash, when given in INSTALL [for load], must be SHA-256 (32 bytes)
  *    and is checked against the C4 value at the last block (6A80 on mismatch);
- *  - DAP blocks (E2) are not supported yet (6A80); a token is refused (6A80) except from a
- *    Delegated Management SSD, where cm_delegated_token_check (ssd.c) judges it;
+ *  - DAP blocks (E2) may precede C4 (§11.6.2.3, at most DAP_AREA_MAX bytes of them); they are
+ *    checked by dap_check_load at the last block, before anything is registered;
+ *  - a token is refused (6A80) except from a Delegated Management SSD, which must send one:
+ *    cm_delegated_token_check (ssd.c) judges it, and the token is consumed with the receipt in
+ *    the transaction that commits the operation (a refused or torn one leaves it usable); a
+ *    delegated INSTALL [for load] must name its SD and carry the hash, so the token signs
+ *    both; INSTALL [for personalization] takes no token from anyone (§C.4 defines none);
  *  - content is associated with the SD named in INSTALL [for load] (default: the SD doing the
  *    load) or, for applications and SSDs, with the SD that processed INSTALL [for install];
+ *  - the Load File Data Block Hash is computed at the last block whether or not INSTALL [for
+ *    load] carried it: it is what the DAP blocks sign (§C.2);
  *  - the personalization target of INSTALL [for personalization] lives in RAM per channel and
  *    is forgotten when the session ends or at the next INSTALL;
  *  - content management is refused in CARD_LOCKED (6985), as every card content change is.
@@ -41,13 +51,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/gp/dap.h"
 #include "se/jcvm/jcvm.h"
 #include "se/se_int.h"
 #include "seam/crypto.h"
 #include "seam/jcl.h"
 #include "seam/tlv.h"
 
-#define LOAD_BUF_CAP (CM_LOAD_MAX + 8) /* the C4 value and its tag and length */
+/* DAP blocks (E2) before C4: room for 8 ECC blocks of the longest AID, more than any card
+ * has SDs with DAP privileges for (dap.c refuses two blocks of one SD) */
+#define DAP_AREA_MAX 1024u
+#define LOAD_BUF_CAP (DAP_AREA_MAX + CM_LOAD_MAX + 8) /* E2 blocks, then C4 tag, length, value */
 
 struct se_cm {
     /* the load session */
@@ -58,12 +72,16 @@ struct se_cm {
     uint8_t aid[16];
     bool has_hash;
     uint8_t hash[CR_SHA256_LEN];
-    store_id assoc; /* the SD the load file will be associated with */
+    store_id assoc;     /* the SD the load file will be associated with */
+    bool delegated;     /* INSTALL [for load] came with a token (consumed at the last block) */
+    dap_token_info tok; /* that token */
     /* per channel: the SSD INSTALL [for personalization] named (0 = none) */
     store_id perso[SE_MAX_CHANNELS];
     uint8_t *buf; /* LOAD_BUF_CAP bytes: the LOAD data fields joined */
     size_t len;
-    size_t hdr_len;   /* C4 tag and length bytes, 0 until known */
+    size_t dap_len;   /* the E2 DAP blocks before C4 (tags and lengths included) */
+    size_t hdr_len;   /* where the C4 value starts (after the E2 blocks, C4 tag and length); 0
+                         until known */
     size_t block_len; /* the C4 value's length */
     cm_status_cursor status[SE_MAX_CHANNELS];
     char msg[160]; /* the runtime's last reason, for debugging */
@@ -86,8 +104,10 @@ seam_err cm_power_up(se *s)
 static void load_end(struct se_cm *cm)
 {
     cm->loading = false;
-    cm->len = cm->hdr_len = cm->block_len = 0;
+    cm->len = cm->dap_len = cm->hdr_len = cm->block_len = 0;
     cm->next_block = 0;
+    cm->delegated = false;
+    memset(&cm->tok, 0, sizeof cm->tok);
 }
 
 void cm_power_down(se *s)
@@ -238,13 +258,15 @@ static bool system_params_ok(const uint8_t *p, size_t n)
 }
 
 /* Install or load parameters: a TLV sequence of at most one EF and (for install) exactly one
- * C9, whose value goes to *c9 (may be empty). */
-static bool params_ok(const uint8_t *p, size_t n, bool want_c9, const uint8_t **c9, size_t *c9_len)
+ * C9, whose value goes to *c9 (may be empty); with a token (b6), at most one B6, the token
+ * identifier template the token signs (dap.c judges its content). */
+static bool params_ok(const uint8_t *p, size_t n, bool want_c9, const uint8_t **c9, size_t *c9_len,
+                      bool b6)
 {
     tlv_iter it;
     tlv_t t;
     seam_err e;
-    int nc9 = 0, nef = 0;
+    int nc9 = 0, nef = 0, nb6 = 0;
     tlv_iter_init(&it, p, n);
     while ((e = tlv_next(&it, &t)) == SEAM_OK) {
         if (t.tag == 0xC9 && want_c9) {
@@ -254,11 +276,13 @@ static bool params_ok(const uint8_t *p, size_t n, bool want_c9, const uint8_t **
         } else if (t.tag == 0xEF) {
             nef++;
             if (!system_params_ok(t.value, t.len)) return false;
+        } else if (t.tag == 0xB6 && b6) {
+            nb6++;
         } else {
             return false;
         }
     }
-    if (e != SEAM_E_NOT_FOUND || nef > 1) return false;
+    if (e != SEAM_E_NOT_FOUND || nef > 1 || nb6 > 1) return false;
     return want_c9 ? nc9 == 1 : true;
 }
 
@@ -294,12 +318,22 @@ static uint16_t reply_00(se_resp *r)
 /* ---- INSTALL ---- */
 
 /* The token field of a command processed by sd with authority auth: a Delegated Management SSD
- * goes through the token check; anyone else may send no token (6A80). 0 or the SW. */
+ * needs a token that cm_delegated_token_check (ssd.c) accepts, *ti gets it; anyone else may
+ * send no token (6A80). 0 or the SW. */
 static uint16_t token_rule(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
-                           const uint8_t *token, size_t token_len)
+                           size_t token_len, dap_token_info *ti)
 {
-    if (auth == CM_AUTH_DM) return cm_delegated_token_check(s, sd, c, token, token_len);
+    memset(ti, 0, sizeof *ti);
+    if (auth == CM_AUTH_DM) return cm_delegated_token_check(s, sd, c, ti);
     return token_len ? SW_WRONG_DATA : 0;
+}
+
+/* The end of a delegated operation inside its open transaction: the token consumed and the
+ * receipt written to r (GP CS 2.3.1 §C.5). SW_NO_ERROR or the SW. */
+static uint16_t delegated_done(se *s, const dap_token_info *ti, dap_receipt_kind kind,
+                               const dap_lv *ctx, size_t n, se_resp *r, size_t *rlen)
+{
+    return se_sw_of(dap_delegated_done(s, ti, kind, ctx, n, r->p, r->cap, rlen));
 }
 
 /* INSTALL [for load] (GP CS 2.3.1 §11.5.2.3.1): ELF AID, SD AID, hash, load parameters, token.
@@ -319,9 +353,14 @@ static uint16_t install_for_load(se *s, uint8_t ch, store_id sd, cm_authority au
         return SW_WRONG_DATA;
     if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
     if (hash_len != 0 && hash_len != CR_SHA256_LEN) return SW_WRONG_DATA;
-    if (params_len && !params_ok(params, params_len, false, NULL, NULL)) return SW_WRONG_DATA;
+    bool delegated = auth == CM_AUTH_DM;
+    if (params_len && !params_ok(params, params_len, false, NULL, NULL, delegated))
+        return SW_WRONG_DATA;
     if (sd_len && (sd_len < 5 || sd_len > 16)) return SW_REFERENCED_DATA_NOT_FOUND;
-    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+    /* a delegated load names its SD and its hash, so the token signs both (GP CS 2.3.1 §C.4.1) */
+    if (delegated && (!sd_len || !hash_len)) return SW_WRONG_DATA;
+    dap_token_info ti;
+    uint16_t sw = token_rule(s, sd, auth, c, token_len, &ti);
     if (sw) return sw;
     store_id assoc = sd;
     if (sd_len) {
@@ -343,6 +382,8 @@ static uint16_t install_for_load(se *s, uint8_t ch, store_id sd, cm_authority au
     cm->has_hash = hash_len != 0;
     if (hash_len) memcpy(cm->hash, hash, hash_len);
     cm->assoc = assoc;
+    cm->delegated = delegated;
+    cm->tok = ti;
     return reply_00(r);
 }
 
@@ -357,7 +398,8 @@ static int find_module(const cm_pkg_info *pi, const uint8_t *aid, size_t len)
 /* INSTALL [for make selectable] alone (GP CS 2.3.1 §11.5.2.3.3): an INSTALLED application or
  * SSD becomes SELECTABLE. Privileges: none, or exactly the ones it has. */
 static uint16_t make_selectable(se *s, store_id sd, cm_authority auth, const uint8_t *aid,
-                                size_t aid_len, const uint8_t *priv, size_t priv_len, se_resp *r)
+                                size_t aid_len, const uint8_t *priv, size_t priv_len,
+                                const dap_token_info *ti, se_resp *r)
 {
     store_id id = reg_find(s, aid, aid_len, false, 0, false);
     const se_reg_rec *app = id ? reg_get(s, id) : NULL;
@@ -371,8 +413,25 @@ static uint16_t make_selectable(se *s, store_id sd, cm_authority auth, const uin
     }
     if (app->life_cycle != GP_APP_INSTALLED) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     uint8_t lc = GP_APP_SELECTABLE; /* = GP_SD_SELECTABLE */
-    seam_err e = store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1);
-    return e == SEAM_OK ? reply_00(r) : se_sw_of(e);
+    if (auth != CM_AUTH_DM) {
+        seam_err e = store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1);
+        return e == SEAM_OK ? reply_00(r) : se_sw_of(e);
+    }
+    /* delegated: the state, the token and the receipt (context: ELF, application) together */
+    const se_reg_rec *elf = app->kind == REG_KIND_APP ? reg_get(s, seam_be32(app->elf_id)) : NULL;
+    dap_lv ctx[2] = {{elf ? elf->aid : ssd_elf_aid, elf ? elf->aid_len : SSD_ELF_AID_LEN},
+                     {aid, (uint8_t)aid_len}};
+    uint8_t elf_aid[16];
+    memcpy(elf_aid, ctx[0].p, ctx[0].len); /* a store view: copied before the store changes */
+    ctx[0].p = elf_aid;
+    size_t rlen = 0;
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return se_sw_of(e);
+    uint16_t sw = se_sw_of(store_write(s->st, id, offsetof(se_reg_rec, life_cycle), &lc, 1));
+    if (sw == SW_NO_ERROR) sw = delegated_done(s, ti, DAP_RCPT_MAKE_SELECTABLE, ctx, 2, r, &rlen);
+    sw = tx_end(s, sw);
+    if (sw == SW_NO_ERROR) r->len = rlen;
+    return sw;
 }
 
 /* INSTALL [for install] (P1 04), [for make selectable] (08), both (0C) (GP CS 2.3.1
@@ -396,20 +455,26 @@ static uint16_t install_for_install(se *s, store_id sd, cm_authority auth, uint8
     if (aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
 
     if (!install) {
-        /* make selectable alone: no load file, no module, no parameters */
-        if (elf_len || mod_len || params_len) return SW_WRONG_DATA;
-        uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+        /* make selectable alone: no load file, no module, no parameters (but the token
+         * identifier of a token-signed one) */
+        if (elf_len || mod_len) return SW_WRONG_DATA;
+        if (params_len && !(auth == CM_AUTH_DM && dap_only_token_id(params, params_len)))
+            return SW_WRONG_DATA;
+        dap_token_info ti;
+        uint16_t sw = token_rule(s, sd, auth, c, token_len, &ti);
         if (sw) return sw;
-        return make_selectable(s, sd, auth, aid, aid_len, priv, priv_len, r);
+        return make_selectable(s, sd, auth, aid, aid_len, priv, priv_len, &ti, r);
     }
 
     if (elf_len < 5 || elf_len > 16 || mod_len < 5 || mod_len > 16) return SW_WRONG_DATA;
-    if (!params_ok(params, params_len, true, &c9, &c9_len)) return SW_WRONG_DATA;
+    if (!params_ok(params, params_len, true, &c9, &c9_len, auth == CM_AUTH_DM))
+        return SW_WRONG_DATA;
     bool is_sd = elf_len == SSD_ELF_AID_LEN && ssd_reserved_aid(elf, elf_len);
     if (!is_sd && 3 + aid_len + priv_len + c9_len > 127)
         return SW_WRONG_DATA; /* install()'s bArray (JCRE §6.2) must fit bLength */
     if (is_sd && ssd_install_params_check(s, c9, c9_len)) return SW_WRONG_DATA;
-    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
+    dap_token_info ti;
+    uint16_t sw = token_rule(s, sd, auth, c, token_len, &ti);
     if (sw) return sw;
     uint8_t pv[3];
     if (priv_len != 1 && priv_len != 3) return SW_WRONG_DATA;
@@ -466,10 +531,18 @@ static uint16_t install_for_install(se *s, store_id sd, cm_authority auth, uint8
             if (!now || seam_be32(now->obj_id) == 0) sw = SW_WRONG_DATA; /* never registered */
         }
     }
+    size_t rlen = 0;
+    if (sw == SW_NO_ERROR && auth == CM_AUTH_DM) {
+        /* the receipt's context: ELF, application (GP CS 2.3.1 §C.5) */
+        dap_lv ctx[2] = {{elf, (uint8_t)elf_len}, {aid, (uint8_t)aid_len}};
+        sw = delegated_done(s, &ti, DAP_RCPT_INSTALL, ctx, 2, r, &rlen);
+    }
     sw = tx_end(s, sw);
     if (sw != SW_NO_ERROR) return sw;
     reg_index_add(s, app_id); /* room was checked above */
-    return reply_00(r);
+    if (auth != CM_AUTH_DM) return reply_00(r);
+    r->len = rlen;
+    return SW_NO_ERROR;
 }
 
 /* INSTALL [for personalization] (GP CS 2.3.1 §11.5.2.3.3 / Table 11-46): '00', '00',
@@ -489,8 +562,10 @@ static uint16_t install_for_perso(se *s, uint8_t ch, store_id sd, cm_authority a
         seam_rd_left(&rd))
         return SW_WRONG_DATA;
     if (z1_len || z2_len || z3_len || z4_len || aid_len < 5 || aid_len > 16) return SW_WRONG_DATA;
-    uint16_t sw = token_rule(s, sd, auth, c, token, token_len);
-    if (sw) return sw;
+    /* GP CS 2.3.1 §C.4 defines no token for personalisation: a Delegated Management SD
+     * personalises what is associated with it, as an Authorized Management one does */
+    (void)auth;
+    if (token_len) return SW_WRONG_DATA;
     store_id id = reg_find(s, aid, aid_len, false, 0, false);
     const se_reg_rec *t = id ? reg_get(s, id) : NULL;
     if (!t || seam_be32(t->sd_id) != sd || t->kind == REG_KIND_ISD)
@@ -525,39 +600,59 @@ uint16_t cm_install(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 
 /* ---- LOAD ---- */
 
-/* Reads the C4 tag and length once enough bytes are there: 0 (not yet / done), or an SW. */
-static uint16_t load_header(struct se_cm *cm)
+/* Reads a BER tag-length header at buf[pos] when enough bytes are there: 0 (not yet; *hl 0),
+ * *hl the header's length and *v the value's, or 6A80 for a length form seam does not take. */
+static uint16_t rd_header(const struct se_cm *cm, size_t pos, size_t *hl, size_t *v)
 {
-    if (cm->hdr_len || cm->len == 0) return 0;
-    if (cm->buf[0] != 0xC4) return SW_WRONG_DATA; /* E2 DAP blocks: not yet */
-    if (cm->len < 2) return 0;
-    uint8_t b = cm->buf[1];
+    *hl = 0;
+    if (cm->len < pos + 2) return 0;
+    uint8_t b = cm->buf[pos + 1];
     size_t n = b < 0x80 ? 0 : (size_t)(b & 0x7F);
     if (b == 0x80 || n > 3) return SW_WRONG_DATA;
-    if (cm->len < 2 + n) return 0;
-    size_t v = b < 0x80 ? b : 0;
+    if (cm->len < pos + 2 + n) return 0;
+    size_t val = b < 0x80 ? b : 0;
     for (size_t i = 0; i < n; i++)
-        v = v << 8 | cm->buf[2 + i];
-    if (v == 0) return SW_WRONG_DATA;
-    if (v > CM_LOAD_MAX) return SW_NOT_ENOUGH_MEMORY;
-    cm->hdr_len = 2 + n;
-    cm->block_len = v;
+        val = val << 8 | cm->buf[pos + 2 + i];
+    *hl = 2 + n;
+    *v = val;
     return 0;
 }
 
-/* The last block arrived: check the block, create the load file's registry entry and hand the
- * package to the runtime, in one transaction. */
-static uint16_t load_complete(se *s)
+/* Walks the LOAD data as it arrives (GP CS 2.3.1 §11.6.2.3): zero or more DAP blocks (E2), then
+ * the Load File Data Block (C4). Sets dap_len, hdr_len and block_len once the C4 header is
+ * there: 0 (not yet / done), or an SW. */
+static uint16_t load_header(struct se_cm *cm)
+{
+    while (!cm->hdr_len && cm->len > cm->dap_len) {
+        uint8_t tag = cm->buf[cm->dap_len];
+        size_t hl, v;
+        if (tag != 0xE2 && tag != 0xC4) return SW_WRONG_DATA;
+        uint16_t sw = rd_header(cm, cm->dap_len, &hl, &v);
+        if (sw || !hl) return sw;
+        if (tag == 0xE2) {
+            if (v > DAP_AREA_MAX || cm->dap_len + hl + v > DAP_AREA_MAX) return SW_WRONG_DATA;
+            cm->dap_len += hl + v; /* dap.c parses the blocks at the last LOAD */
+            continue;
+        }
+        if (v == 0) return SW_WRONG_DATA;
+        if (v > CM_LOAD_MAX) return SW_NOT_ENOUGH_MEMORY;
+        cm->hdr_len = cm->dap_len + hl;
+        cm->block_len = v;
+    }
+    return 0;
+}
+
+/* The last block arrived: check the block and its DAP blocks, create the load file's registry
+ * entry and hand the package to the runtime, in one transaction (with, for a delegated load,
+ * the token consumed and the receipt written to r). */
+static uint16_t load_complete(se *s, se_resp *r)
 {
     struct se_cm *cm = s->cm;
     if (!cm->hdr_len || cm->len != cm->hdr_len + cm->block_len) return SW_WRONG_DATA;
     const uint8_t *block = cm->buf + cm->hdr_len;
-    if (cm->has_hash) {
-        uint8_t h[CR_SHA256_LEN];
-        if (cr_sha256(block, cm->block_len, h) != SEAM_OK) return SW_UNKNOWN;
-        bool same = seam_ct_equal(h, cm->hash, sizeof h);
-        if (!same) return SW_WRONG_DATA;
-    }
+    uint8_t h[CR_SHA256_LEN];
+    if (cr_sha256(block, cm->block_len, h) != SEAM_OK) return SW_UNKNOWN;
+    if (cm->has_hash && !seam_ct_equal(h, cm->hash, sizeof h)) return SW_WRONG_DATA;
     cm_pkg_info pi;
     if (cm_pkg_info_read(block, cm->block_len, &pi) != SEAM_OK) return SW_WRONG_DATA;
     if (pi.aid_len != cm->aid_len || memcmp(pi.aid, cm->aid, cm->aid_len) != 0)
@@ -565,7 +660,15 @@ static uint16_t load_complete(se *s)
     if (reg_find(s, cm->aid, cm->aid_len, false, 0, false)) return SW_WRONG_DATA;
     if (!reg_index_room(s, 1)) return SW_NOT_ENOUGH_MEMORY;
     /* the SD named at INSTALL [for load] may have gone (deleted on another channel) */
-    if (!ssd_is_sd(reg_get(s, cm->assoc))) return SW_REFERENCED_DATA_NOT_FOUND;
+    const se_reg_rec *sdr = reg_get(s, cm->assoc);
+    if (!ssd_is_sd(sdr)) return SW_REFERENCED_DATA_NOT_FOUND;
+    /* DAP (GP CS 2.3.1 §9.2.1): the blocks that came before C4, over the hash of the C4 value;
+     * checked before anything is registered */
+    uint16_t sw = dap_check_load(s, cm->buf, cm->dap_len, h, cm->assoc);
+    if (sw != SW_NO_ERROR) return sw;
+    uint8_t sd_aid[16];
+    uint8_t sd_aid_len = sdr->aid_len;
+    memcpy(sd_aid, sdr->aid, sd_aid_len);
 
     se_reg_rec rec;
     memset(&rec, 0, sizeof rec);
@@ -580,7 +683,7 @@ static uint16_t load_complete(se *s)
     store_id id = 0, pkg = 0;
     e = store_alloc(s->st, 0, SE_OBJ_REGISTRY, sizeof rec, &id);
     if (e == SEAM_OK) e = store_write(s->st, id, 0, &rec, sizeof rec);
-    uint16_t sw = se_sw_of(e);
+    sw = se_sw_of(e);
     if (sw == SW_NO_ERROR) {
         cm->msg[0] = 0;
         sw = jcvm_load(s, block, cm->block_len, &pkg, cm->msg, sizeof cm->msg);
@@ -591,16 +694,23 @@ static uint16_t load_complete(se *s)
         seam_put_be32(be, pkg);
         sw = se_sw_of(store_write(s->st, id, offsetof(se_reg_rec, obj_id), be, 4));
     }
+    size_t rlen = 0;
+    if (sw == SW_NO_ERROR && cm->delegated) {
+        /* the load receipt (context: ELF, SD; GP CS 2.3.1 §C.5) answers the last LOAD */
+        dap_lv ctx[2] = {{cm->aid, cm->aid_len}, {sd_aid, sd_aid_len}};
+        sw = delegated_done(s, &cm->tok, DAP_RCPT_LOAD, ctx, 2, r, &rlen);
+    }
     sw = tx_end(s, sw);
-    if (sw == SW_NO_ERROR) reg_index_add(s, id);
-    return sw;
+    if (sw != SW_NO_ERROR) return sw;
+    reg_index_add(s, id);
+    r->len = rlen;
+    return SW_NO_ERROR;
 }
 
 /* LOAD (GP CS 2.3.1 §11.6): P1 00 more blocks, 80 the last; P2 the block number from 00. */
 uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 {
     struct se_cm *cm = s->cm;
-    (void)r;
     if (!cm) return SW_UNKNOWN;
     if (c->p1 != 0x00 && c->p1 != 0x80) return SW_INCORRECT_P1P2;
     if (!cm->loading || cm->ch != ch) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
@@ -627,7 +737,7 @@ uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
             return SW_NO_ERROR;
         }
     }
-    if (!sw) sw = load_complete(s);
+    if (!sw) sw = load_complete(s, r);
     load_end(cm);
     return sw;
 }
@@ -639,7 +749,8 @@ uint16_t cm_load(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
  * it), else only what is associated with it; what it may not delete it does not see (6A88). An
  * SSD goes only when nothing is associated with it any more, it is not selected anywhere and it
  * is not the SD sending the command; its keys are wiped and freed with it. */
-uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related, se_resp *r)
+uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool related,
+                   const dap_token_info *tok, se_resp *r)
 {
     if (!s->cm) return SW_UNKNOWN;
     load_end(s->cm);
@@ -648,7 +759,11 @@ uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool r
     const se_reg_rec *me = reg_get(s, sd);
     if (!ssd_is_sd(me)) return SW_UNKNOWN;
     bool global = sd == s->isd_id || (me->priv[1] & GP_PRIV1_GLOBAL_DELETE);
-    if (!global && cm_authority_of(s, sd) != CM_AUTH_AM) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    cm_authority auth = cm_authority_of(s, sd);
+    /* a Delegated Management SD deletes only with a token, Global Delete or not */
+    bool delegated = auth == CM_AUTH_DM;
+    if (delegated && !(tok && tok->valid)) return SW_SECURITY_STATUS_NOT_SATISFIED;
+    if (!global && auth != CM_AUTH_AM && !delegated) return SW_SECURITY_STATUS_NOT_SATISFIED;
     if (ssd_reserved_aid(aid, aid_len)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     store_id id = reg_find(s, aid, aid_len, false, 0, false);
     const se_reg_rec *e = id ? reg_get(s, id) : NULL;
@@ -694,10 +809,17 @@ uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool r
         if (sw == SW_NO_ERROR) sw = jcvm_delete_pkg(s, pkg);
         if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
     }
+    size_t rlen = 0;
+    if (sw == SW_NO_ERROR && delegated) {
+        dap_lv ctx[1] = {{aid, (uint8_t)aid_len}}; /* GP CS 2.3.1 §C.5: the deleted AID */
+        sw = delegated_done(s, tok, DAP_RCPT_DELETE, ctx, 1, r, &rlen);
+    }
     sw = tx_end(s, sw);
     if (sw != SW_NO_ERROR) return sw;
     reg_index_prune(s);
     for (uint8_t k = 0; k < SE_MAX_CHANNELS; k++)
         if (s->cm->perso[k] == id) s->cm->perso[k] = 0;
-    return reply_00(r);
+    if (!delegated) return reply_00(r);
+    r->len = rlen;
+    return SW_NO_ERROR;
 }

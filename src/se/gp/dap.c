@@ -602,6 +602,12 @@ uint16_t dap_token_check(se *s, uint8_t ins, uint8_t p1, uint8_t p2, const uint8
     return SW_NO_ERROR;
 }
 
+bool dap_only_token_id(const uint8_t *p, size_t n)
+{
+    tlv_t t;
+    return n && tlv_parse(p, n, &t) == SEAM_OK && t.tag == 0xB6 && t.total == n;
+}
+
 seam_err dap_token_consume(se *s, const dap_token_info *t)
 {
     if (!t || !t->valid || t->id_len == 0 || t->id_len > DAP_TOKEN_ID_MAX) return SEAM_E_ARG;
@@ -610,6 +616,8 @@ seam_err dap_token_consume(se *s, const dap_token_info *t)
     if (e != SEAM_OK) return e;
     uint8_t v[9];
     id_to_u64be(t->id, t->id_len, v);
+    const se_dapstate_rec *st = state_get(s);
+    if (st && st->has_token_id && memcmp(v, st->token_id, 8) <= 0) return SEAM_E_AUTH;
     v[8] = 1;
     return store_write(s->st, id, offsetof(se_dapstate_rec, token_id), v, sizeof v);
 }
@@ -712,4 +720,12 @@ seam_err dap_receipt(se *s, dap_receipt_kind kind, const dap_lv *ctx, size_t n,
     memcpy(out + 1 + sizeof mac, conf, w.len);
     *out_len = 1 + sizeof mac + w.len;
     return SEAM_OK;
+}
+
+seam_err dap_delegated_done(se *s, const dap_token_info *t, dap_receipt_kind kind,
+                            const dap_lv *ctx, size_t n, uint8_t *out, size_t cap, size_t *out_len)
+{
+    seam_err e = dap_token_consume(s, t);
+    if (e != SEAM_OK) return e;
+    return dap_receipt(s, kind, ctx, n, t, out, cap, out_len);
 }

@@ -116,7 +116,7 @@ uint16_t dap_check_load(se *s, const uint8_t *blocks, size_t len, const uint8_t 
 #define DAP_TOKEN_ID_MAX 8
 
 /* What a verified token tells the caller (for dap_token_consume and the receipt). */
-typedef struct {
+typedef struct dap_token_info {
     bool valid;
     store_id verifier; /* the SD whose key verified it */
     uint8_t id[DAP_TOKEN_ID_MAX];
@@ -145,12 +145,18 @@ typedef struct {
 uint16_t dap_token_check(se *s, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
                          size_t len, dap_token_info *out);
 /* Records t's identifier as the card's highest, inside the caller's open transaction (the one
- * that commits the operation the token allowed). SEAM_E_STATE outside a transaction. */
+ * that commits the operation the token allowed). SEAM_E_STATE outside a transaction;
+ * SEAM_E_AUTH when the identifier is no longer above the card's highest (a token checked at
+ * INSTALL [for load] and consumed at the last LOAD, overtaken meanwhile on another channel). */
 seam_err dap_token_consume(se *s, const dap_token_info *t);
 /* The offset in data where the token's length field (INSTALL) or tag '9E' (DELETE) starts, so
  * the caller can parse the rest of the command without it; SEAM_E_FORMAT when malformed,
  * SEAM_E_NOT_FOUND when the command carries no token. */
 seam_err dap_token_offset(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len, size_t *off);
+
+/* True when p/n is exactly one TLV 'B6' (the token identifier template a token-signed command
+ * adds to parameters that are otherwise empty: make selectable, extradition, DELETE). */
+bool dap_only_token_id(const uint8_t *p, size_t n);
 
 /* ---- receipts (GP CS 2.3.1 §C.5) ---- */
 
@@ -182,5 +188,11 @@ typedef struct {
  * AIDs in the order the kind lists (n checked: SEAM_E_ARG). */
 seam_err dap_receipt(se *s, dap_receipt_kind kind, const dap_lv *ctx, size_t n,
                      const dap_token_info *tok, uint8_t *out, size_t cap, size_t *out_len);
+
+/* The end of a delegated operation, inside the caller's open transaction (the one that commits
+ * the operation): consumes the token t (dap_token_consume), then writes the receipt
+ * (dap_receipt) to out. Errors of either; the caller aborts its transaction on any. */
+seam_err dap_delegated_done(se *s, const dap_token_info *t, dap_receipt_kind kind,
+                            const dap_lv *ctx, size_t n, uint8_t *out, size_t cap, size_t *out_len);
 
 #endif

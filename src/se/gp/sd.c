@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "se/gp/dap.h"
 #include "se/se_int.h"
 #include "seam/tlv.h"
 
@@ -79,6 +80,7 @@ static void put_key_info(se *s, seam_wr *w, store_id sd)
         }
     }
     eckey_put_key_info(s, w, sd);
+    dap_put_key_info(s, w, sd); /* DAP, token and receipt keys (dap.c) */
     tlv_end(w, m);
 }
 
@@ -285,13 +287,25 @@ static uint16_t do_delete(se *s, uint8_t ch, store_id sd, const apdu_cmd *c, se_
         const se_reg_rec *reg = reg_get(s, sd);
         if (aid_t.len == reg->aid_len && !memcmp(aid_t.value, reg->aid, aid_t.len))
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
-        /* a Delegated Management SSD: its delete token (B6, 9E) is the token check's */
-        if (cm_authority_of(s, sd) == CM_AUTH_DM && !(reg->priv[1] & GP_PRIV1_GLOBAL_DELETE))
-            return cm_delegated_token_check(s, sd, c, NULL, 0);
-        /* one AID, nothing else: delete tokens (B6, 9E) are not supported yet */
-        if (aid_t.total != c->lc) return SW_WRONG_DATA;
+        /* a Delegated Management SSD: 4F AID, B6 token identifier, 9E token (GP CS 2.3.1
+         * §11.2.2.3, §C.4); the token is checked here, consumed by cm_delete */
+        dap_token_info ti;
+        memset(&ti, 0, sizeof ti);
+        size_t body = c->lc;
+        bool delegated = cm_authority_of(s, sd) == CM_AUTH_DM;
+        if (delegated) {
+            uint16_t sw = cm_delegated_token_check(s, sd, c, &ti);
+            if (sw) return sw;
+            if (dap_token_offset(0xE4, c->p1, c->data, c->lc, &body) != SEAM_OK)
+                return SW_WRONG_DATA;
+        }
+        /* one AID first, then nothing (or, token-signed, only the token identifier) */
+        if (tlv_parse(c->data, body, &aid_t) != SEAM_OK || aid_t.tag != 0x4F) return SW_WRONG_DATA;
+        if (delegated ? !dap_only_token_id(c->data + aid_t.total, body - aid_t.total)
+                      : aid_t.total != c->lc)
+            return SW_WRONG_DATA;
         if (aid_t.len < 5 || aid_t.len > 16) return SW_REFERENCED_DATA_NOT_FOUND;
-        return cm_delete(s, ch, aid_t.value, aid_t.len, c->p2 == 0x80, r);
+        return cm_delete(s, ch, aid_t.value, aid_t.len, c->p2 == 0x80, delegated ? &ti : NULL, r);
     }
     if (s->chan[ch].sc_scp11b || trust_guards_keys(s, sd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
     int kid = -1, kvn = -1;
@@ -366,7 +380,8 @@ static seam_err terminate_card(se *s)
         uint16_t type;
         size_t size;
         if (store_info(s->st, id, &owner, &type, &size) != SEAM_OK ||
-            (type != SE_OBJ_KEYSET && type != SE_OBJ_ECKEY) || size > sizeof zero)
+            (type != SE_OBJ_KEYSET && type != SE_OBJ_ECKEY && type != SE_OBJ_DAPKEY) ||
+            size > sizeof zero)
             continue;
         e = store_write(s->st, id, 0, zero, size);
         if (e == SEAM_OK) e = store_free(s->st, id);
@@ -692,6 +707,8 @@ uint16_t sd_process(se *s, uint8_t ch, const apdu_cmd *c, bool secured, se_resp 
             /* after INSTALL [for personalization], the named SSD's keys (GP CS 2.3.1 §7.3.1) */
             store_id ksd = cm_key_target(s, ch, sd);
             if (trust_guards_keys(s, ksd)) return SW_SECURITY_STATUS_NOT_SATISFIED;
+            /* DAP, token and receipt keys (KVN 73, 70, 71; dap.c) */
+            if (dap_put_key_claims(c)) return dap_put_key(s, ch, ksd, c, r);
             if (c->p2 == GP_KID_CA_KLOC_ECDSA || c->p2 == GP_KID_SCP11A || c->p2 == GP_KID_SCP11B ||
                 c->p2 == GP_KID_SCP11C)
                 return eckey_put_key(s, ch, ksd, c, r);

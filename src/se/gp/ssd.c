@@ -12,11 +12,14 @@
  *    associated with it (GP CS 2.3.1 §9.1.3); the ISD acts on everything;
  *  - the association graph stays a forest rooted at the ISD or at SSDs extradited to
  *    themselves: extradition never makes a cycle;
- *  - Delegated Management goes through cm_delegated_token_check() and nowhere else.
+ *  - Delegated Management goes through cm_delegated_token_check() and nowhere else; the token
+ *    is consumed and the receipt written in the transaction that commits the operation
+ *    (dap_delegated_done), so a refused or torn operation leaves the token usable.
  * docs/ssd.md lists every rule with its GP section and the choices where GP leaves room.
  */
 #include <string.h>
 
+#include "se/gp/dap.h"
 #include "se/se_int.h"
 #include "seam/tlv.h"
 
@@ -44,17 +47,13 @@ cm_authority cm_authority_of(se *s, store_id sd)
     return CM_AUTH_NONE;
 }
 
-uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, const uint8_t *token,
-                                  size_t token_len)
+uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, dap_token_info *tok)
 {
-    /* Delegated Management tokens (GP CS 2.3.1 §C.4) are verified by the DAP/token code, which
-     * is not there yet: every delegated command is refused, whatever its token. */
-    (void)s;
+    /* the token names the command (P1, P2 and the data it signs, AIDs included), not the SD
+     * that sends it: the callers check that what it names belongs to sd (docs/dap.md) */
     (void)sd;
-    (void)c;
-    (void)token;
-    (void)token_len;
-    return SW_SECURITY_STATUS_NOT_SATISFIED;
+    uint16_t sw = dap_token_check(s, c->ins, c->p1, c->p2, c->data, c->lc, tok);
+    return sw == SW_NO_ERROR ? 0 : sw;
 }
 
 /* ---- privileges (GP CS 2.3.1 §6.6.1, Table 6-1) ---- */
@@ -253,9 +252,14 @@ uint16_t ssd_extradite(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
         return SW_WRONG_DATA;
     if (tgt_len < 5 || tgt_len > 16 || aid_len < 5 || aid_len > 16 || z1_len || z2_len)
         return SW_WRONG_DATA;
-    if (params_len) return SW_WRONG_DATA; /* GP defines no extradition parameter seam uses */
-    if (auth == CM_AUTH_DM) {
-        uint16_t sw = cm_delegated_token_check(s, sd, c, token, token_len);
+    /* GP defines no extradition parameter seam uses; a token-signed command carries its
+     * token identifier there (dap.c) */
+    bool delegated = auth == CM_AUTH_DM;
+    if (params_len && !(delegated && dap_only_token_id(params, params_len))) return SW_WRONG_DATA;
+    dap_token_info ti;
+    memset(&ti, 0, sizeof ti);
+    if (delegated) {
+        uint16_t sw = cm_delegated_token_check(s, sd, c, &ti);
         if (sw) return sw;
     } else if (token_len) {
         return SW_WRONG_DATA;
@@ -286,10 +290,33 @@ uint16_t ssd_extradite(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
     }
     uint8_t be[4];
     seam_put_be32(be, target);
-    seam_err err = store_write(s->st, id, offsetof(se_reg_rec, sd_id), be, 4);
+    if (!delegated) {
+        seam_err err = store_write(s->st, id, offsetof(se_reg_rec, sd_id), be, 4);
+        if (err != SEAM_OK) return se_sw_of(err);
+        r->p[0] = 0x00;
+        r->len = 1;
+        return SW_NO_ERROR;
+    }
+    /* delegated: the move, the token and the receipt (context: old SD, the entry, new SD;
+     * GP CS 2.3.1 §C.5) in one transaction */
+    const se_reg_rec *old_sd = reg_get(s, seam_be32(e->sd_id));
+    if (!old_sd) return SW_UNKNOWN;
+    uint8_t old_aid[16];
+    uint8_t old_len = old_sd->aid_len;
+    memcpy(old_aid, old_sd->aid, old_len);
+    dap_lv ctx[3] = {{old_aid, old_len}, {aid, (uint8_t)aid_len}, {tgt_aid, (uint8_t)tgt_len}};
+    size_t rlen = 0;
+    seam_err err = store_tx_begin(s->st);
     if (err != SEAM_OK) return se_sw_of(err);
-    r->p[0] = 0x00;
-    r->len = 1;
+    err = store_write(s->st, id, offsetof(se_reg_rec, sd_id), be, 4);
+    if (err == SEAM_OK)
+        err = dap_delegated_done(s, &ti, DAP_RCPT_EXTRADITION, ctx, 3, r->p, r->cap, &rlen);
+    if (err == SEAM_OK) err = store_tx_commit(s->st);
+    if (err != SEAM_OK) {
+        if (store_in_tx(s->st)) store_tx_abort(s->st);
+        return se_sw_of(err);
+    }
+    r->len = rlen;
     return SW_NO_ERROR;
 }
 
@@ -299,7 +326,8 @@ seam_err ssd_free_owned(se *s, store_id id)
 {
     static const uint8_t zero[sizeof(se_keyset_rec) > sizeof(se_eckey_rec) ? sizeof(se_keyset_rec)
                                                                            : sizeof(se_eckey_rec)];
-    seam_err e = SEAM_OK;
+    unsigned n = 0;
+    seam_err e = dap_key_delete(s, id, 0, &n); /* DAP, token, receipt keys: wiped, freed */
     for (store_id o = store_next(s->st, 0); e == SEAM_OK && o; o = store_next(s->st, o)) {
         uint32_t owner;
         uint16_t type;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "se/gp/dap.h"
 #include "se/jcvm/jcvm.h"
 #include "se/se_int.h"
 
@@ -174,6 +175,8 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = scp11_sd_seen_valid(s, id);
         } else if (type == SE_OBJ_TRUST) {
             ok = trust_valid(s, id);
+        } else if (type == SE_OBJ_DAPKEY || type == SE_OBJ_DAPSTATE) {
+            ok = dap_obj_valid(s, id); /* src/se/gp/dap.c */
         }
         if (!ok) {
             snprintf(msg, cap, "store object %u (type %u) is malformed", (unsigned)id,
