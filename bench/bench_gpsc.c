@@ -14,7 +14,10 @@
  * write + read pair on both sides: write: counter ICV (AES block), CBC encryption of the padded
  * data, C-MAC over chain + header + data + (host), C-MAC check and ICV + CBC decryption (card),
  * R-MAC over chain + SW (card, host); read: C-MAC (host, card), ICV + CBC encryption of the padded
- * record and R-MAC (card), R-MAC check and ICV + CBC decryption (host).
+ * record and R-MAC (card), R-MAC check and ICV + CBC decryption (host). It runs twice: with
+ * textbook calls (the IV set by re-initialising the CBC context for every operation, as round 1
+ * measured) and tuned (the IV changed without re-initialising, as src/crypto/aes.c does). The
+ * tuned figure is the crypto-bound limit; the textbook one is kept to compare with round 1.
  *
  * Usage: bench_gpsc [SECONDS per measurement, default 3]   (make bench)
  * Needs build/applets/provider.jcl (found next to the binary).
@@ -163,7 +166,14 @@ static double bench_seam(rig *r, size_t n, double seconds, unsigned long *count)
 typedef struct {
     EVP_CIPHER_CTX *ecb, *cbc_e, *cbc_d;
     EVP_MAC_CTX *mac;
+    uint8_t chain[16]; /* cbc_e's chaining value (tuned calls) */
 } raw_key;
+
+/* Textbook calls set the IV of a CBC context with EVP_*Init_ex(ctx, NULL, NULL, NULL, iv) for
+ * every operation; tuned calls leave the contexts running and change the IV the way
+ * src/crypto/aes.c does ("Changing the IV"), the fastest way we know to drive OpenSSL 3.0 for
+ * this work. */
+static bool tuned;
 
 static void raw_init(raw_key *k)
 {
@@ -172,9 +182,10 @@ static void raw_init(raw_key *k)
     k->cbc_d = EVP_CIPHER_CTX_new();
     EVP_EncryptInit_ex(k->ecb, EVP_aes_128_ecb(), NULL, key, NULL);
     EVP_CIPHER_CTX_set_padding(k->ecb, 0);
-    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, NULL);
+    memset(k->chain, 0, sizeof k->chain);
+    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, k->chain);
     EVP_CIPHER_CTX_set_padding(k->cbc_e, 0);
-    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, NULL);
+    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, k->chain);
     EVP_CIPHER_CTX_set_padding(k->cbc_d, 0);
     EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
     k->mac = EVP_MAC_CTX_new(mac);
@@ -198,16 +209,33 @@ static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
     EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
 }
 
-static void raw_cbc(EVP_CIPHER_CTX *c, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
+static void raw_cbc(raw_key *k, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
                     uint8_t *out)
 {
     int l;
-    if (enc) {
-        EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
-        EVP_EncryptUpdate(c, out, &l, in, (int)n);
-    } else {
-        EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
-        EVP_DecryptUpdate(c, out, &l, in, (int)n);
+    if (!tuned) {
+        if (enc) {
+            EVP_EncryptInit_ex(k->cbc_e, NULL, NULL, NULL, iv);
+            EVP_EncryptUpdate(k->cbc_e, out, &l, in, (int)n);
+        } else {
+            EVP_DecryptInit_ex(k->cbc_d, NULL, NULL, NULL, iv);
+            EVP_DecryptUpdate(k->cbc_d, out, &l, in, (int)n);
+        }
+        return;
+    }
+    if (enc) { /* first block fed as P1 ^ IV ^ chaining value */
+        memmove(out, in, n);
+        for (int i = 0; i < 16; i++)
+            out[i] ^= (uint8_t)(iv[i] ^ k->chain[i]);
+        EVP_EncryptUpdate(k->cbc_e, out, &l, out, (int)n);
+        memcpy(k->chain, out + n - 16, 16);
+    } else { /* IV fed as an extra ciphertext block, its output dropped */
+        uint8_t two[32], pl[32];
+        memcpy(two, iv, 16);
+        memcpy(two + 16, in, 16);
+        EVP_DecryptUpdate(k->cbc_d, pl, &l, two, 32);
+        memcpy(out, pl + 16, 16);
+        if (n > 16) EVP_DecryptUpdate(k->cbc_d, out + 16, &l, in + 16, (int)n - 16);
     }
 }
 
@@ -240,22 +268,22 @@ static double bench_raw(size_t n, double seconds, unsigned long *count)
             ctr[15] = (uint8_t)i;
             /* WRITE: host C-DEC + C-MAC; card C-MAC check + C-DEC; R-MAC both sides */
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_e, true, icv, blk, padded, out);
+            raw_cbc(&enc, true, icv, blk, padded, out);
             raw_cmac(&mac, chain, 21, out, padded, m);
             raw_cmac(&mac, chain, 21, out, padded, m);
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_d, false, icv, out, padded, blk);
+            raw_cbc(&enc, false, icv, out, padded, blk);
             raw_cmac(&rmac, chain, 16, sw, 2, m);
             raw_cmac(&rmac, chain, 16, sw, 2, m);
             /* READ: C-MAC both sides; card R-ENC + R-MAC; host R-MAC check + R-ENC */
             raw_cmac(&mac, chain, 21, NULL, 0, m);
             raw_cmac(&mac, chain, 21, NULL, 0, m);
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_e, true, icv, blk, padded, out);
+            raw_cbc(&enc, true, icv, blk, padded, out);
             raw_cmac(&rmac, chain, 16, out, padded + 2, m);
             raw_cmac(&rmac, chain, 16, out, padded + 2, m);
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_d, false, icv, out, padded, blk);
+            raw_cbc(&enc, false, icv, out, padded, blk);
         }
         k += 64;
         t = now() - t0;
@@ -278,22 +306,26 @@ int main(int argc, char **argv)
            "provider applet's SecureChannel on the in-process SE; WRITE n + READ n alternating\n");
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         size_t n = sizes[i];
-        /* alternate short rounds so that drift in the machine's speed falls on both alike */
+        /* alternate short rounds so that drift in the machine's speed falls on all alike */
         const int rounds = 10;
-        unsigned long n_seam = 0, n_raw = 0, c;
-        double t_seam = 0, t_raw = 0;
+        unsigned long n_seam = 0, n_raw[2] = {0, 0}, c;
+        double t_seam = 0, t_raw[2] = {0, 0};
         for (int k = 0; k < rounds; k++) {
-            double v = bench_raw(n, secs / rounds, &c);
-            n_raw += c;
-            t_raw += (double)c / v;
-            v = bench_seam(&r, n, secs / rounds, &c);
+            for (int m = 0; m < 2; m++) {
+                tuned = m == 1;
+                double v = bench_raw(n, secs / rounds, &c);
+                n_raw[m] += c;
+                t_raw[m] += (double)c / v;
+            }
+            double v = bench_seam(&r, n, secs / rounds, &c);
             n_seam += c;
             t_seam += (double)c / v;
         }
-        double seam = 2.0 * (double)n_seam / t_seam, raw = 2.0 * (double)n_raw / t_raw;
-        printf("  %3zu data bytes: applet channel %9.0f APDUs/s | raw OpenSSL same crypto %9.0f "
-               "APDUs/s | %5.1f %%\n",
-               n, seam, raw, 100.0 * seam / raw);
+        double seam = 2.0 * (double)n_seam / t_seam;
+        double text = 2.0 * (double)n_raw[0] / t_raw[0], best = 2.0 * (double)n_raw[1] / t_raw[1];
+        printf("  %3zu data bytes: applet channel %8.0f APDUs/s | raw OpenSSL same crypto: "
+               "textbook %8.0f (%5.1f %%), tuned %8.0f (%5.1f %%)\n",
+               n, seam, text, 100.0 * seam / text, best, 100.0 * seam / best);
     }
     rig_close(&r);
     return 0;

@@ -8,7 +8,9 @@
  * 4 AES-ECB blocks (the counter ICVs), 2 AES-CBC encryptions and 2 decryptions (1 block for the
  * command, 2 for the response, each side), and 4 AES-CMACs (over 37 bytes for the command,
  * 50 for the response, each side). The baseline does exactly that with OpenSSL EVP contexts
- * prepared once, which is the fastest way to call OpenSSL for it.
+ * prepared once, twice: with textbook calls (each CBC operation re-initialises its context with
+ * the IV) and tuned (the IV changed without re-initialising, as src/crypto/aes.c does: the
+ * fastest way we know to call OpenSSL 3.0 for it, so the crypto-bound limit).
  *
  * Usage: bench_scp03 [SECONDS per measurement, default 3]
  */
@@ -83,7 +85,14 @@ static double bench_seam(double seconds, unsigned long *count)
 typedef struct {
     EVP_CIPHER_CTX *ecb, *cbc_e, *cbc_d;
     EVP_MAC_CTX *mac;
+    uint8_t chain[16]; /* cbc_e's chaining value (tuned calls) */
 } raw_key;
+
+/* Textbook calls set the IV of a CBC context with EVP_*Init_ex(ctx, NULL, NULL, NULL, iv) for
+ * every operation; tuned calls leave the contexts running and change the IV the way
+ * src/crypto/aes.c does ("Changing the IV"), the fastest way we know to drive OpenSSL 3.0 for
+ * this work. */
+static bool tuned;
 
 static void raw_init(raw_key *k)
 {
@@ -92,9 +101,10 @@ static void raw_init(raw_key *k)
     k->cbc_d = EVP_CIPHER_CTX_new();
     EVP_EncryptInit_ex(k->ecb, EVP_aes_128_ecb(), NULL, key, NULL);
     EVP_CIPHER_CTX_set_padding(k->ecb, 0);
-    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, NULL);
+    memset(k->chain, 0, sizeof k->chain);
+    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, k->chain);
     EVP_CIPHER_CTX_set_padding(k->cbc_e, 0);
-    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, NULL);
+    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, k->chain);
     EVP_CIPHER_CTX_set_padding(k->cbc_d, 0);
     EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
     k->mac = EVP_MAC_CTX_new(mac);
@@ -110,16 +120,33 @@ static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
     EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
 }
 
-static void raw_cbc(EVP_CIPHER_CTX *c, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
+static void raw_cbc(raw_key *k, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
                     uint8_t *out)
 {
     int l;
-    if (enc) {
-        EVP_EncryptInit_ex(c, NULL, NULL, NULL, iv);
-        EVP_EncryptUpdate(c, out, &l, in, (int)n);
-    } else {
-        EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv);
-        EVP_DecryptUpdate(c, out, &l, in, (int)n);
+    if (!tuned) {
+        if (enc) {
+            EVP_EncryptInit_ex(k->cbc_e, NULL, NULL, NULL, iv);
+            EVP_EncryptUpdate(k->cbc_e, out, &l, in, (int)n);
+        } else {
+            EVP_DecryptInit_ex(k->cbc_d, NULL, NULL, NULL, iv);
+            EVP_DecryptUpdate(k->cbc_d, out, &l, in, (int)n);
+        }
+        return;
+    }
+    if (enc) { /* first block fed as P1 ^ IV ^ chaining value */
+        memmove(out, in, n);
+        for (int i = 0; i < 16; i++)
+            out[i] ^= (uint8_t)(iv[i] ^ k->chain[i]);
+        EVP_EncryptUpdate(k->cbc_e, out, &l, out, (int)n);
+        memcpy(k->chain, out + n - 16, 16);
+    } else { /* IV fed as an extra ciphertext block, its output dropped */
+        uint8_t two[32], pl[32];
+        memcpy(two, iv, 16);
+        memcpy(two + 16, in, 16);
+        EVP_DecryptUpdate(k->cbc_d, pl, &l, two, 32);
+        memcpy(out, pl + 16, 16);
+        if (n > 16) EVP_DecryptUpdate(k->cbc_d, out + 16, &l, in + 16, (int)n - 16);
     }
 }
 
@@ -150,20 +177,20 @@ static double bench_raw(double seconds, unsigned long *count)
             ctr[15] = (uint8_t)i;
             /* host: C-DEC and C-MAC */
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_e, true, icv, blk, 16, out);
+            raw_cbc(&enc, true, icv, blk, 16, out);
             raw_cmac(&mac, chain, 21, out, 16, m);
             /* card: C-MAC check, C-DEC */
             raw_cmac(&mac, chain, 21, out, 16, m);
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_d, false, icv, out, 16, blk);
+            raw_cbc(&enc, false, icv, out, 16, blk);
             /* card: R-ENC and R-MAC */
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_e, true, icv, blk, 32, out);
+            raw_cbc(&enc, true, icv, blk, 32, out);
             raw_cmac(&rmac, chain, 16, rsp, 34, m);
             /* host: R-MAC check, R-ENC */
             raw_cmac(&rmac, chain, 16, rsp, 34, m);
             raw_ecb(&enc, ctr, icv);
-            raw_cbc(enc.cbc_d, false, icv, out, 32, blk);
+            raw_cbc(&enc, false, icv, out, 32, blk);
         }
         n += 256;
         t = now() - t0;
@@ -186,22 +213,29 @@ int main(int argc, char **argv)
     /* The two measurements alternate in short rounds, so drift in the machine's speed (a
      * shared VM) falls on both alike. */
     const int rounds = 10;
-    unsigned long n_seam = 0, n_raw = 0, n;
-    double t_seam = 0, t_raw = 0;
+    unsigned long n_seam = 0, n_raw[2] = {0, 0}, n;
+    double t_seam = 0, t_raw[2] = {0, 0};
     for (int i = 0; i < rounds; i++) {
-        double r = bench_raw(secs / rounds, &n);
-        n_raw += n;
-        t_raw += (double)n / r;
-        r = bench_seam(secs / rounds, &n);
+        for (int m = 0; m < 2; m++) {
+            tuned = m == 1;
+            double r = bench_raw(secs / rounds, &n);
+            n_raw[m] += n;
+            t_raw[m] += (double)n / r;
+        }
+        double r = bench_seam(secs / rounds, &n);
         n_seam += n;
         t_seam += (double)n / r;
     }
-    double seam = (double)n_seam / t_seam, raw = (double)n_raw / t_raw;
+    double seam = (double)n_seam / t_seam;
+    double text = (double)n_raw[0] / t_raw[0], best = (double)n_raw[1] / t_raw[1];
     printf("SCP03 level 33, AES-128, S8, GET STATUS (2 data bytes in, 21 out), in process\n");
-    printf("  seam host wrap + card + host unwrap : %10.0f APDUs/s (%lu in %.1f s)\n", seam,
-           n_seam, t_seam);
-    printf("  raw OpenSSL, same crypto work        : %10.0f APDUs/s (%lu in %.1f s)\n", raw, n_raw,
-           t_raw);
-    printf("  seam / crypto-bound limit            : %10.1f %%\n", 100.0 * seam / raw);
+    printf("  seam host wrap + card + host unwrap : %10.0f APDUs/s (%lu in %.1f s)\n", seam, n_seam,
+           t_seam);
+    printf("  raw OpenSSL, same crypto, tuned     : %10.0f APDUs/s (%lu in %.1f s)\n", best,
+           n_raw[1], t_raw[1]);
+    printf("  raw OpenSSL, same crypto, textbook  : %10.0f APDUs/s (%lu in %.1f s)\n", text,
+           n_raw[0], t_raw[0]);
+    printf("  seam / crypto-bound limit (tuned)   : %10.1f %%\n", 100.0 * seam / best);
+    printf("  seam / textbook OpenSSL calls       : %10.1f %%\n", 100.0 * seam / text);
     return 0;
 }

@@ -36,7 +36,11 @@ seam_err cr_aes_cmac(const uint8_t *key, size_t keylen, const uint8_t *a, size_t
                      const uint8_t *b, size_t blen, uint8_t out[16]);
 
 /* ---- A keyed AES context: the key is expanded once and reused (secure channel sessions). ----
- * Holds OpenSSL contexts; cr_aeskey_clear frees and wipes them. A zeroed struct is "empty". */
+ * Holds OpenSSL contexts; cr_aeskey_clear frees and wipes them. A zeroed struct is "empty".
+ * A cr_aeskey must not be copied by value: the contexts belong to the struct at the address
+ * cr_aeskey_set was called on (owner). A copy elsewhere is inert: every call on it fails with
+ * SEAM_E_STATE and cr_aeskey_clear only wipes it, so a copy can never free the contexts twice
+ * (clear the original; the copy's pointers are never dereferenced). Not for concurrent use. */
 typedef struct {
     void *ecb_enc; /* EVP_CIPHER_CTX */
     void *ecb_dec;
@@ -44,6 +48,10 @@ typedef struct {
     void *cbc_dec;
     void *cmac; /* EVP_MAC_CTX with the key set */
     uint8_t keylen;
+    /* Added for secure messaging speed (src/crypto/aes.c, "Changing the IV"): */
+    const void *owner;         /* the struct's own address while it holds contexts */
+    bool cbc_enc_known;        /* cbc_enc_chain is the running CBC encryption context's state */
+    uint8_t cbc_enc_chain[16]; /* = the last ciphertext block that context produced */
 } cr_aeskey;
 
 seam_err cr_aeskey_set(cr_aeskey *k, const uint8_t *key, size_t keylen);

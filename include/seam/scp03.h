@@ -17,6 +17,8 @@
  *  - error responses (SW other than 9000, 62xx, 63xx) carry no R-MAC and no encryption.
  *
  * Session state lives in scp03_session, one per logical channel; scp03_session_clear() wipes it.
+ * A session holds OpenSSL contexts (cr_aeskey, include/seam/crypto.h): it must not be copied by
+ * value. A copy is inert (every protected step on it fails) and clearing it frees nothing.
  */
 #ifndef SEAM_SCP03_H
 #define SEAM_SCP03_H

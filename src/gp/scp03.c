@@ -268,45 +268,58 @@ static seam_err pad_encrypt(scp03_session *s, bool response, uint8_t *buf, size_
     return err;
 }
 
+/* The plaintext length inside a last block padded with ISO 9797-1 method 2: the bytes before
+ * the last '80' that only '00's follow; SEAM_E_FORMAT if there is no such '80'. */
+static seam_err unpad_block(const uint8_t last[16], size_t *tail)
+{
+    for (size_t i = 16; i-- > 0;) {
+        if (last[i] == 0x80) {
+            *tail = i;
+            return SEAM_OK;
+        }
+        if (last[i] != 0x00) break;
+    }
+    return SEAM_E_FORMAT;
+}
+
 /* Decrypts len bytes (a non-zero multiple of 16, else SEAM_E_FORMAT) under S-ENC and removes the
- * ISO 9797-1 method 2 padding (SEAM_E_FORMAT if it is wrong). The last block is decrypted apart,
- * so out needs room for the plaintext only; out may be the same buffer as in (in place), but
- * must not otherwise overlap it. */
+ * ISO 9797-1 method 2 padding (SEAM_E_FORMAT if it is wrong). out may be the same buffer as in
+ * (in place), but must not otherwise overlap it. With room for the padded plaintext (cap >= len,
+ * the usual case) everything is decrypted in one call and out is wiped if the padding is wrong;
+ * otherwise the last block is decrypted apart first, so out needs room for the plaintext only. */
 static seam_err decrypt_unpad(scp03_session *s, bool response, const uint8_t *in, size_t len,
                               uint8_t *out, size_t cap, size_t *out_len)
 {
     if (len == 0 || len % 16 != 0) return SEAM_E_FORMAT;
-    uint8_t icv[16], last_iv[16], last_ct[16], last[16];
-    seam_err err = make_icv(s, response, icv);
-    if (err != SEAM_OK) {
-        seam_wipe(icv, sizeof icv);
-        return err;
-    }
-    /* Copied first: decrypting in place overwrites them. */
-    memcpy(last_iv, len > 16 ? in + len - 32 : icv, 16);
-    memcpy(last_ct, in + len - 16, 16);
-    err = cr_aeskey_cbc_decrypt(&s->s_enc, last_iv, last_ct, 16, last);
-
+    uint8_t icv[16];
     size_t tail = 0; /* plaintext bytes in the last block */
-    if (err == SEAM_OK) {
-        err = SEAM_E_FORMAT;
-        for (size_t i = 16; i-- > 0;) {
-            if (last[i] == 0x80) {
-                tail = i;
-                err = SEAM_OK;
-                break;
-            }
-            if (last[i] != 0x00) break;
+    seam_err err = make_icv(s, response, icv);
+    if (err == SEAM_OK && cap >= len) {
+        err = cr_aeskey_cbc_decrypt(&s->s_enc, icv, in, len, out);
+        if (err == SEAM_OK) err = unpad_block(out + len - 16, &tail);
+        if (err == SEAM_OK) {
+            seam_wipe(out + len - 16 + tail, 16 - tail); /* the padding */
+            *out_len = len - 16 + tail;
+        } else {
+            seam_wipe(out, len);
         }
-    }
-    if (err == SEAM_OK && len - 16 + tail > cap) err = SEAM_E_LENGTH;
-    if (err == SEAM_OK && len > 16) err = cr_aeskey_cbc_decrypt(&s->s_enc, icv, in, len - 16, out);
-    if (err == SEAM_OK) {
-        memcpy(out + len - 16, last, tail);
-        *out_len = len - 16 + tail;
+    } else if (err == SEAM_OK) {
+        uint8_t last_iv[16], last_ct[16], last[16];
+        /* Copied first: decrypting in place overwrites them. */
+        memcpy(last_iv, len > 16 ? in + len - 32 : icv, 16);
+        memcpy(last_ct, in + len - 16, 16);
+        err = cr_aeskey_cbc_decrypt(&s->s_enc, last_iv, last_ct, 16, last);
+        if (err == SEAM_OK) err = unpad_block(last, &tail);
+        if (err == SEAM_OK && len - 16 + tail > cap) err = SEAM_E_LENGTH;
+        if (err == SEAM_OK && len > 16)
+            err = cr_aeskey_cbc_decrypt(&s->s_enc, icv, in, len - 16, out);
+        if (err == SEAM_OK) {
+            memcpy(out + len - 16, last, tail);
+            *out_len = len - 16 + tail;
+        }
+        seam_wipe(last, sizeof last);
     }
     seam_wipe(icv, sizeof icv);
-    seam_wipe(last, sizeof last);
     return err;
 }
 
