@@ -290,7 +290,7 @@ static int entry_of(jv_vm *vm, jv_ref self, store_id *id)
 int jv_gp_entry_aid(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     if (entry_of(vm, (jv_ref)a[0], &id)) return -1;
     *ret = (jv_slot)(JV_REF_AID | id);
     return 0;
@@ -299,7 +299,7 @@ int jv_gp_entry_aid(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_entry_privileges(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     jv_obj o;
     int32_t off = (int16_t)a[2];
     if (entry_of(vm, (jv_ref)a[0], &id) || arg_range(vm, (jv_ref)a[1], off, 3, &o)) return -1;
@@ -313,7 +313,7 @@ int jv_gp_entry_privileges(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_entry_state(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     if (entry_of(vm, (jv_ref)a[0], &id)) return -1;
     *ret = (int8_t)reg_get(vm->s, id)->life_cycle;
     return 0;
@@ -322,7 +322,7 @@ int jv_gp_entry_state(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_entry_associated(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     if (entry_of(vm, (jv_ref)a[0], &id)) return -1;
     *ret = 0;
     uint8_t aid[16];
@@ -340,7 +340,7 @@ int jv_gp_entry_associated(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_entry_privileged(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     if (entry_of(vm, (jv_ref)a[0], &id)) return -1;
     int n = (int8_t)a[1];
     *ret = n >= 0 && n < 24 && (reg_get(vm->s, id)->priv[n / 8] & (0x80 >> (n % 8)));
@@ -350,7 +350,7 @@ int jv_gp_entry_privileged(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_entry_set_state(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    store_id id;
+    store_id id = 0;
     if (entry_of(vm, (jv_ref)a[0], &id)) return -1;
     uint8_t want = (uint8_t)a[1];
     bool done = false;
@@ -399,7 +399,7 @@ static bool sc_authenticated(const sc_ctx *k)
 int jv_gp_process_security(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m, (void)a;
-    sc_ctx k;
+    sc_ctx k = {0};
     if (sc_begin(vm, &k, true)) return -1;
     se *s = vm->s;
     apduio *io = vm->io;
@@ -458,7 +458,7 @@ int jv_gp_process_security(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_unwrap(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    sc_ctx k;
+    sc_ctx k = {0};
     jv_obj o;
     int32_t off = (int16_t)a[2], len = (int16_t)a[3];
     if (sc_begin(vm, &k, true) || arg_range(vm, (jv_ref)a[1], off, len, &o)) return -1;
@@ -526,7 +526,7 @@ int jv_gp_unwrap(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_wrap(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;
-    sc_ctx k;
+    sc_ctx k = {0};
     jv_obj o;
     int32_t off = (int16_t)a[2], len = (int16_t)a[3];
     if (sc_begin(vm, &k, true) || arg_range(vm, (jv_ref)a[1], off, len, &o)) return -1;
@@ -560,7 +560,7 @@ int jv_gp_wrap(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
  * padding is added or removed (the application's business, as the API says). */
 static int dek_crypt(jv_vm *vm, jv_slot *a, jv_slot *ret, bool decrypt)
 {
-    sc_ctx k;
+    sc_ctx k = {0};
     jv_obj o;
     int32_t off = (int16_t)a[2], len = (int16_t)a[3];
     if (sc_begin(vm, &k, true) || arg_range(vm, (jv_ref)a[1], off, len, &o)) return -1;
@@ -597,7 +597,7 @@ int jv_gp_encrypt_data(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_reset_security(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m, (void)a, (void)ret;
-    sc_ctx k;
+    sc_ctx k = {0};
     if (sc_begin(vm, &k, false)) return 0; /* API: never fails */
     if (k.chan->sc_state != SC_NONE && k.chan->sc_sd == k.sd) sd_session_end(vm->s, k.ch);
     return 0;
@@ -606,7 +606,7 @@ int jv_gp_reset_security(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 int jv_gp_security_level(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m, (void)a;
-    sc_ctx k;
+    sc_ctx k = {0};
     *ret = 0;
     if (sc_begin(vm, &k, false) || !sc_authenticated(&k)) return 0;
     *ret = (int8_t)(GPSC_AUTHENTICATED | k.chan->scp.level);

@@ -303,7 +303,7 @@ static seam_err chain_has(vctx *c, const char *from, size_t fl, const char *to, 
     for (unsigned steps = 0;; steps++) {
         if (steps > MAX_CHAIN) return fail(c, "class hierarchy of %.*s is cyclic", (int)fl, from);
         TRY(budget(c, 1));
-        cinfo ci;
+        cinfo ci = {0};
         TRY(lookup(c, cur, cl, &ci));
         if (!ci.has_super) return SEAM_OK;
         if (to && name_eq(ci.super, ci.super_len, to, tl)) {
@@ -640,7 +640,7 @@ static seam_err store(vctx *c, uint32_t i, bool ref)
 /* xaload/xastore on a primitive array: the array must be null or an array of one of el[]. */
 static seam_err prim_array(vctx *c, const char *el, const char *op)
 {
-    vt a;
+    vt a = {0};
     char b[300];
     TRY(pop(c, &a));
     if (a.tag == VT_NULL) return SEAM_OK;
@@ -1187,7 +1187,7 @@ static seam_err class_checks(vctx *c)
     vt s;
     TRY(const_class(c, k->super, &s));
     if (s.dims) return fail(c, "superclass is an array class");
-    cinfo ci;
+    cinfo ci = {0};
     TRY(lookup(c, s.name, s.len, &ci));
     if (ci.is_interface) return fail(c, "superclass %.*s is an interface", s.len, s.name);
     if ((k->flags & ACC_INTERFACE) && !name_eq(s.name, s.len, OBJECT, sizeof OBJECT - 1))

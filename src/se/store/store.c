@@ -54,9 +54,10 @@ static seam_err undo_push(store *s, const undo_hdr *h, const uint8_t *old)
 {
     size_t n = undo_entry_size(h);
     if (n > s->undo_cap - s->undo_len) return SEAM_E_FULL;
+    if (h->has_data && !old) return SEAM_E_ARG;
     uint8_t *p = s->undo + s->undo_len;
     memcpy(p, h, sizeof *h);
-    if (h->has_data) memcpy(p + sizeof *h, old, h->len);
+    if (h->has_data && old) memcpy(p + sizeof *h, old, h->len);
     uint32_t n32 = (uint32_t)n;
     memcpy(p + n - 4, &n32, 4);
     s->undo_len += n;
