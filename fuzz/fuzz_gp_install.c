@@ -13,7 +13,7 @@
  * op % 8: 0 INSTALL (E6), 1 DELETE (E4), 2 SET STATUS (F0), 3 GET STATUS (F2), 4 LOAD (E8),
  * 5 a new session (P1 % 3: ISD, SSD1, SSD3), 6 PUT KEY of a well-formed AES key set with
  * KVN = P1 & 7F (the data is ignored), 7 a token-signed command: the data is signed with the
- * token key (gpsig_token_data, token identifiers counting up from 1 in each run) and sent as
+ * token key (gpsig_token_data_sd, bound to SSD3; token identifiers counting up from 1 in each run) and sent as
  * DELETE (P2 b1) or INSTALL with this P1, P2 00.
  *
  * Invariants checked: every command gets a status word; the card never mutes; a command
@@ -235,8 +235,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint8_t id[4];
             seam_put_be32(id, next_id);
             size_t sl = 0;
-            if (gpsig_token_data(ins, p1, pp2, body, len, id, 4, NULL, 0, tok_priv, signed_buf,
-                                 sizeof signed_buf, &sl) == SEAM_OK) {
+            /* bound to SSD3, the Delegated Management SSD (tokens name their SD) */
+            if (gpsig_token_data_sd(ins, p1, pp2, body, len, id, 4, NULL, 0, ssd3_aid,
+                                    sizeof ssd3_aid, tok_priv, signed_buf, sizeof signed_buf,
+                                    &sl) == SEAM_OK) {
                 next_id++;
                 body = signed_buf;
                 len = sl;

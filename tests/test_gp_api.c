@@ -512,11 +512,12 @@ static void test_gpsystem(void)
     CHECK(presp_len == 1 && presp[0] == 3);
     CHECK_EQ(probe(&r, 0x20, 0, NULL, 0), SW_INS_NOT_SUPPORTED);
     CHECK_EQ(probe(&r, 0x22, 0, NULL, 0), SW_CONDITIONS_OF_USE_NOT_SATISFIED);
-    /* locking itself (b8): the state keeps its low bits; no way back, not selectable again */
+    /* locking itself (b8): the state keeps its low bits; from then on the card stops the
+     * applet: its next command gets 6985 without reaching it, and it is not selectable again */
     CHECK_EQ(probe(&r, 0x16, 0x80, NULL, 0), SW_NO_ERROR);
     CHECK(presp_len == 2 && presp[0] == 1 && presp[1] == (uint8_t)0x87);
-    CHECK_EQ(probe(&r, 0x16, 0x07, NULL, 0), SW_NO_ERROR);
-    CHECK(presp_len == 2 && presp[0] == 0 && presp[1] == (uint8_t)0x87);
+    CHECK_EQ(probe(&r, 0x16, 0x07, NULL, 0), SW_CONDITIONS_OF_USE_NOT_SATISFIED);
+    CHECK_EQ(presp_len, 0);
     CHECK(card_rig_select(&r, probe_app, sizeof probe_app) != SW_NO_ERROR);
     card_rig_close(&r);
 }

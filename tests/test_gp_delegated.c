@@ -146,14 +146,15 @@ static void put_lv(buf *b, const uint8_t *p, size_t n)
 }
 
 /* A token-signed data field: the data without its token field (INSTALL: without the final
- * empty token field), the next token identifier, signed with priv. */
+ * empty token field), the next token identifier, signed with priv for the Delegated Management
+ * SSD D (tokens are bound to the SD that executes the command, docs/dap.md). */
 static buf signed_data(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
                        const uint8_t priv[32], uint8_t id)
 {
     buf b = {.n = 0};
     uint8_t idb[1] = {id};
-    if (gpsig_token_data(ins, p1, 0x00, data, len, idb, 1, NULL, 0, priv, b.b, sizeof b.b, &b.n) !=
-        SEAM_OK)
+    if (gpsig_token_data_sd(ins, p1, 0x00, data, len, idb, 1, NULL, 0, SSD_D, sizeof SSD_D, priv,
+                            b.b, sizeof b.b, &b.n) != SEAM_OK)
         b.n = 0;
     return b;
 }
@@ -461,9 +462,19 @@ static void test_delegated(void)
     gpsig_lv c_inst2[2] = {{PKG, sizeof PKG}, {APP2, sizeof APP2}};
     receipt_ok(c_inst2, 2, 4, 4);
 
-    /* extradition of APP1 to E: context old SD, application, new SD */
+    /* extradition of APP1 to E: refused while E is not D's own sub-domain (an SSD moves
+     * content only within its own hierarchy, docs/ssd.md), the token left usable; once the ISD
+     * has made E D's sub-domain, done: context old SD, application, new SD */
     buf x = extradite_cmd(SSD_E, sizeof SSD_E, APP1, sizeof APP1);
     t = signed_data(0xE6, 0x10, x.b, x.n, tok_priv, 5);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x10, 0x00, t.b, t.n);
+    {
+        uint16_t xsw = 0;
+        REQUIRE(isd());
+        REQUIRE(gp_extradite(&R.ses, SSD_E, sizeof SSD_E, SSD_D, sizeof SSD_D, &xsw) == SEAM_OK &&
+                xsw == SW_NO_ERROR);
+        REQUIRE(open_sd(SSD_D, sizeof SSD_D, &kD));
+    }
     CHECK_EQ(cmd(0xE6, 0x10, 0x00, t.b, t.n), SW_NO_ERROR);
     gpsig_lv c_ext[3] = {{SSD_D, sizeof SSD_D}, {APP1, sizeof APP1}, {SSD_E, sizeof SSD_E}};
     receipt_ok(c_ext, 3, 5, 5);

@@ -220,11 +220,11 @@ int main(void)
     if (cr_p256_keygen(tok_priv, tok_pub) != SEAM_OK || gpsig_lfdb_hash(jcl, jcl_len, h) ||
         gp_install_for_load_data_hash(PKG, sizeof PKG, SSD_D, sizeof SSD_D, h, 32, d, sizeof d,
                                       &dn) ||
-        gpsig_token_data(0xE6, 0x02, 0x00, d, dn - 1, id5, 1, NULL, 0, tok_priv, load_tok,
-                         sizeof load_tok, &load_tok_len) ||
+        gpsig_token_data_sd(0xE6, 0x02, 0x00, d, dn - 1, id5, 1, NULL, 0, SSD_D, sizeof SSD_D,
+                            tok_priv, load_tok, sizeof load_tok, &load_tok_len) ||
         gp_delete_data(PKG, sizeof PKG, d, sizeof d, &dn) ||
-        gpsig_token_data(0xE4, 0x00, 0x00, d, dn, id6, 1, NULL, 0, tok_priv, del_tok,
-                         sizeof del_tok, &del_tok_len))
+        gpsig_token_data_sd(0xE4, 0x00, 0x00, d, dn, id6, 1, NULL, 0, SSD_D, sizeof SSD_D, tok_priv,
+                            del_tok, sizeof del_tok, &del_tok_len))
         return 1;
     RUN(test_delegated_tear);
     gp_keys_wipe(&k_test);

@@ -45,6 +45,17 @@
  *                            issuer tokens naming B's applet (delete, extradite to A, make
  *                            selectable) do not let A touch it; tokens A signs itself, truncated
  *                            or bit-flipped tokens are refused; the store is unchanged each time.
+ * And the four holes the acceptance review found, each an APDU sequence that used to answer
+ * 9000 and is now refused with the store unchanged:
+ *   test_token_bound_to_sd   the issuer's token for B's install sent by SSD A (tokens sign the
+ *                            executing SD's AID; docs/dap.md);
+ *   test_isd_cannot_extradite_provider_content  the ISD extraditing B's applet to itself, which
+ *                            would have let the ISD's keys open it (docs/ssd.md);
+ *   test_no_push_into_other_provider, test_no_push_delegated  SSD A (or DM SSD B with a token)
+ *                            pushing its content into the other provider's SSD or the ISD; only
+ *                            its own sub-domains may receive it;
+ *   test_locked_while_selected  B's applet locked by the ISD while B's session runs on channel 5:
+ *                            its commands answer 6985 without reaching it, its SELECT 6A82.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -870,8 +881,21 @@ static void test_select_leaks_nothing(void)
     CHECK_EQ(party_open(&y, APP_B, sizeof APP_B, &KA), SEAM_E_NOT_FOUND);
     digest(d1);
     CHECK_MEM(d0, d1, 32);
-    /* where it stayed selected (channel 7), still nothing without B's session */
-    reads_refused(&z, wl.cmd, wl.len);
+    /* where it stayed selected (channel 7): the locked applet runs nothing (6985, no data),
+     * B's replayed traffic included, and a SELECT of its AID there finds nothing */
+    {
+        size_t dl = 99;
+        const uint8_t rd[] = {apdu_cla_encode(true, 7, false, false), 0xB2, 0x00, 0x00, 0x00};
+        REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, raw(&z, rd, sizeof rd, &dl));
+        CHECK_EQ(dl, 0);
+        uint8_t r7[300];
+        memcpy(r7, wl.cmd, wl.len);
+        r7[0] = apdu_cla_encode(true, 7, true, false);
+        REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, raw(&z, r7, wl.len, &dl));
+        CHECK_EQ(dl, 0);
+        REFUSED(SW_FILE_NOT_FOUND, party_select(&z, APP_B, sizeof APP_B, &dl));
+        CHECK_EQ(dl, 0);
+    }
     /* unlocked again: as before, nothing without B's session, B's secret intact */
     REQUIRE(gp_set_app_status(&isd.ses, GP_SET_STATUS_APP, 0x00, APP_B, sizeof APP_B, &sw) ==
                 SEAM_OK &&
@@ -1047,9 +1071,22 @@ static uint8_t tok_priv[32], tok_pub[65];   /* the issuer's token key (ISD, KVN 
 static uint8_t dapA_priv[32], dapA_pub[65]; /* provider A's DAP key (SSD A, KVN 73) */
 static uint8_t other_priv[32];              /* a P-256 key of provider B's, known to no SD */
 
-/* A token-signed INSTALL or DELETE data field (docs/dap.md): data without its token field. */
+/* A token-signed INSTALL or DELETE data field (docs/dap.md) for the SD sd (the one that will
+ * send it): data without its token field. */
 static buf tokened(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len, const uint8_t *priv,
-                   uint8_t id)
+                   uint8_t id, aid_ref sd)
+{
+    buf b = {.n = 0};
+    uint8_t idb[1] = {id};
+    if (gpsig_token_data_sd(ins, p1, 0x00, data, len, idb, 1, NULL, 0, sd.aid, sd.len, priv, b.b,
+                            sizeof b.b, &b.n))
+        b.n = 0;
+    return b;
+}
+
+/* The same token bound to no SD: what an issuer's token was before tokens named their SD. */
+static buf tokened_unbound(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
+                           const uint8_t *priv, uint8_t id)
 {
     buf b = {.n = 0};
     uint8_t idb[1] = {id};
@@ -1132,7 +1169,7 @@ static void test_dap_across_providers(void)
     buf ld = {.n = 0};
     REQUIRE(gp_install_for_load_data_hash(ECHO_PKG, sizeof ECHO_PKG, SSD_A, sizeof SSD_A, h, 32,
                                           ld.b, sizeof ld.b, &ld.n) == SEAM_OK);
-    buf t = tokened(0xE6, 0x02, ld.b, ld.n - 1, tok_priv, 1);
+    buf t = tokened(0xE6, 0x02, ld.b, ld.n - 1, tok_priv, 1, (aid_ref){SSD_A, sizeof SSD_A});
     REQUIRE(t.n);
     party a;
     party_init(&a, 0);
@@ -1164,7 +1201,7 @@ static void test_dap_across_providers(void)
     buf lb = {.n = 0};
     REQUIRE(gp_install_for_load_data_hash(ECHO_PKG, sizeof ECHO_PKG, SSD_A, sizeof SSD_A, h, 32,
                                           lb.b, sizeof lb.b, &lb.n) == SEAM_OK);
-    buf tb = tokened(0xE6, 0x02, lb.b, lb.n - 1, tok_priv, 1);
+    buf tb = tokened(0xE6, 0x02, lb.b, lb.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x02, 0x00, tb.b, tb.n));
     party_end(&b);
     /* the genuine one: loaded, associated with A */
@@ -1188,7 +1225,7 @@ static void test_tokens_across_providers(void)
     /* B's applet, installed by B with the issuer's token 1 */
     buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
                           (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1);
+    buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
     REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
     CHECK_EQ(cmd(&b, 0xE6, 0x0C, 0x00, t1.b, t1.n), SW_NO_ERROR);
     CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
@@ -1198,13 +1235,13 @@ static void test_tokens_across_providers(void)
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, t1.b, t1.n));
     /* genuine issuer tokens that name B's applet, sent by A: A still cannot touch it */
     buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
-    buf t2 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2);
+    buf t2 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE4, 0x00, 0x00, t2.b, t2.n));
     buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 3);
+    buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 3, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE6, 0x10, 0x00, t3.b, t3.n));
     buf ms = app_only_data((aid_ref){APP_B1, sizeof APP_B1}, false);
-    buf t4 = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 4);
+    buf t4 = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 4, (aid_ref){SSD_A, sizeof SSD_A});
     digest(d0);
     CHECK(cmd(&a, 0xE6, 0x08, 0x00, t4.b, t4.n) != SW_NO_ERROR);
     digest(d1);
@@ -1213,11 +1250,11 @@ static void test_tokens_across_providers(void)
      * token, a bit-flipped one: refused; the issuer's: done */
     buf ia = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
                           (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_A1, sizeof APP_A1});
-    buf f1 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, dapA_priv, 5);
+    buf f1 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, dapA_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, f1.b, f1.n));
-    buf f2 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, other_priv, 5);
+    buf f2 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, other_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, f2.b, f2.n));
-    buf t5 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5);
+    buf t5 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REQUIRE(t5.n > 70);
     buf cut = t5;
     cut.n--;
@@ -1238,6 +1275,240 @@ static void test_tokens_across_providers(void)
     CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
     party_end(&a);
     party_end(&b);
+    card_rig_close(&R);
+}
+
+/* ---- holes closed after the acceptance tests (docs/ssd.md, docs/dap.md) ---- */
+
+static const uint8_t SSD_A_SUB[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x1A};
+
+/* 1. A delegated management token works only in the SD it was issued for: the issuer's token
+ * for B's install, sent by A (bound to B, or in the unbound form tokens had before), is refused
+ * with the store unchanged; B uses it. */
+static void test_token_bound_to_sd(void)
+{
+    REQUIRE(dm_world());
+    const aid_ref a_ref = {SSD_A, sizeof SSD_A}, b_ref = {SSD_B, sizeof SSD_B};
+    party a, b;
+    party_init(&a, 0);
+    party_init(&b, 1);
+    REQUIRE(chan_open(1) == SW_NO_ERROR);
+    buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
+                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
+    buf for_b = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
+    buf unbound = tokened_unbound(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 2);
+    REQUIRE(for_b.n && unbound.n);
+    /* SELECT SSD A, SCP03 with A's keys, 80 E6 0C 00 with the issuer's data meant for B */
+    REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, for_b.b, for_b.n));
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, unbound.b, unbound.n));
+    CHECK(!listed(&a.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, NULL));
+    /* make selectable, extradition and delete forms: a token for B does nothing in A */
+    buf ms = app_only_data((aid_ref){APP_A, sizeof APP_A}, false);
+    buf tms = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 3, b_ref);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x08, 0x00, tms.b, tms.n));
+    buf del = delete_data((aid_ref){SSD_A, sizeof SSD_A});
+    buf tdel = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 4, b_ref);
+    {
+        uint8_t d0[32], d1[32];
+        digest(d0);
+        CHECK(cmd(&a, 0xE4, 0x00, 0x00, tdel.b, tdel.n) != SW_NO_ERROR);
+        digest(d1);
+        CHECK_MEM(d0, d1, 32);
+    }
+    /* in B: the unbound form is refused too, the token issued for B works */
+    REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x0C, 0x00, unbound.b, unbound.n));
+    CHECK_EQ(cmd(&b, 0xE6, 0x0C, 0x00, for_b.b, for_b.n), SW_NO_ERROR);
+    CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
+    /* and a token issued for A works in A */
+    buf ia = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
+                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_A1, sizeof APP_A1});
+    buf for_a = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, a_ref);
+    REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
+    CHECK_EQ(cmd(&a, 0xE6, 0x0C, 0x00, for_a.b, for_a.n), SW_NO_ERROR);
+    CHECK(assoc_is(&a.ses, GP_STATUS_APPS, APP_A1, sizeof APP_A1, SSD_A, sizeof SSD_A));
+    party_end(&a);
+    party_end(&b);
+    card_rig_close(&R);
+}
+
+/* 2. The issuer cannot take a provider's content: the ISD's extradition of B's applet (to
+ * itself or to A), B's load file or B's second applet is refused with the store unchanged, and
+ * the ISD's keys still open nothing of B's; the ISD still moves its own content. */
+static void test_isd_cannot_extradite_provider_content(void)
+{
+    REQUIRE(world());
+    party isd, p;
+    party_init(&isd, 0);
+    party_init(&p, 1);
+    REQUIRE(chan_open(1) == SW_NO_ERROR);
+    REQUIRE(party_open(&isd, ISD, sizeof ISD, &KISD) == SEAM_OK);
+    const aid_ref to_isd = {ISD, sizeof ISD};
+    /* 80 E6 10 00 08 A000000151000000 00 08 F070726F7601010B 00 00 00 */
+    buf b = extradition_data(to_isd, (aid_ref){APP_B, sizeof APP_B});
+    REQUIRE(b.n == 1 + 8 + 1 + 1 + 8 + 3);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
+    b = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B, sizeof APP_B});
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
+    b = extradition_data(to_isd, (aid_ref){B_PKG, sizeof B_PKG});
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
+    b = extradition_data(to_isd, (aid_ref){B_APP2, sizeof B_APP2});
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
+    b = extradition_data(to_isd, (aid_ref){APP_A, sizeof APP_A});
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
+    CHECK(assoc_is(&isd.ses, GP_STATUS_APPS, APP_B, sizeof APP_B, SSD_B, sizeof SSD_B));
+    CHECK(assoc_is(&isd.ses, GP_STATUS_LOAD_FILES, B_PKG, sizeof B_PKG, SSD_B, sizeof SSD_B));
+    /* the ISD's keys open no channel through B's applet; B's still do, its secret intact */
+    gp_keys any = KISD;
+    any.kvn = 0;
+    CHECK(party_open(&p, APP_B, sizeof APP_B, &KISD) != SEAM_OK);
+    CHECK(party_open(&p, APP_B, sizeof APP_B, &any) != SEAM_OK);
+    gp_keys_wipe(&any);
+    REQUIRE(party_open(&p, APP_B, sizeof APP_B, &KB) == SEAM_OK);
+    CHECK(rec_is(&p, 0, SECRET_B, sizeof SECRET_B - 1));
+    /* its own content (the provider load file) the ISD may still hand to a provider */
+    b = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){PROV_PKG, sizeof PROV_PKG});
+    CHECK_EQ(cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n), SW_NO_ERROR);
+    CHECK(assoc_is(&isd.ses, GP_STATUS_LOAD_FILES, PROV_PKG, sizeof PROV_PKG, SSD_A, sizeof SSD_A));
+    party_end(&isd);
+    party_end(&p);
+    card_rig_close(&R);
+}
+
+/* 3. An SSD cannot push content into another provider's SSD (nor give it to the ISD): only to
+ * itself or an SD associated with it. A's applet to B: refused, store unchanged; to A's own
+ * sub-domain: done, and from there only the sub-domain moves it. */
+static void test_no_push_into_other_provider(void)
+{
+    REQUIRE(world());
+    party a, b;
+    party_init(&a, 0);
+    party_init(&b, 1);
+    REQUIRE(chan_open(1) == SW_NO_ERROR);
+    REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
+    /* 80 E6 10 00 09 A0000001515350410B 00 08 F070726F7601010C 00 00 00 */
+    buf x = extradition_data((aid_ref){SSD_B, sizeof SSD_B}, (aid_ref){APP_A2, sizeof APP_A2});
+    REQUIRE(x.n == 1 + 9 + 1 + 1 + 8 + 3);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x10, 0x00, x.b, x.n));
+    x = extradition_data((aid_ref){ISD, sizeof ISD}, (aid_ref){APP_A2, sizeof APP_A2});
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x10, 0x00, x.b, x.n));
+    CHECK(assoc_is(&a.ses, GP_STATUS_APPS, APP_A2, sizeof APP_A2, SSD_A, sizeof SSD_A));
+    REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
+    CHECK(!listed(&b.ses, GP_STATUS_APPS, APP_A2, sizeof APP_A2, NULL));
+    /* A's own sub-domain, created and personalised by A (Authorized Management) */
+    static const uint8_t priv[3] = {0x80, 0x00, 0x00};
+    uint16_t sw = 0;
+    gp_keys ks = KB;
+    ks.kvn = 0x31;
+    REQUIRE(STEP("create sub-SSD",
+                 gp_create_sd(&a.ses, SSD_A_SUB, sizeof SSD_A_SUB, priv, 3, NULL, 0, &sw)) &&
+            STEP("perso", gp_install_for_perso(&a.ses, SSD_A_SUB, sizeof SSD_A_SUB, &sw)) &&
+            STEP("PUT KEY", gp_put_key_aes(&a.ses, &ks, 0, &sw)) &&
+            STEP("PERSONALIZED", gp_set_app_status(&a.ses, GP_SET_STATUS_APP, GP_SD_PERSONALIZED,
+                                                   SSD_A_SUB, sizeof SSD_A_SUB, &sw)));
+    gp_keys_wipe(&ks);
+    x = extradition_data((aid_ref){SSD_A_SUB, sizeof SSD_A_SUB}, (aid_ref){APP_A2, sizeof APP_A2});
+    CHECK_EQ(cmd(&a, 0xE6, 0x10, 0x00, x.b, x.n), SW_NO_ERROR);
+    REQUIRE(party_open(&b, ISD, sizeof ISD, &KISD) == SEAM_OK); /* the ISD sees every entry */
+    CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_A2, sizeof APP_A2, SSD_A_SUB, sizeof SSD_A_SUB));
+    /* now the sub-domain's: A no longer moves it */
+    x = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_A2, sizeof APP_A2});
+    REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE6, 0x10, 0x00, x.b, x.n));
+    party_end(&a);
+    party_end(&b);
+    card_rig_close(&R);
+}
+
+/* 3b. The same rule for a delegated (token) extradition: B's token-signed extradition of its
+ * applet into A is refused, store unchanged, the token still usable for B's own operation. */
+static void test_no_push_delegated(void)
+{
+    REQUIRE(dm_world());
+    const aid_ref b_ref = {SSD_B, sizeof SSD_B};
+    party b;
+    party_init(&b, 0);
+    REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
+    buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
+                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
+    buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
+    REQUIRE(cmd(&b, 0xE6, 0x0C, 0x00, t1.b, t1.n) == SW_NO_ERROR);
+    buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
+    buf t2 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x10, 0x00, t2.b, t2.n));
+    ex = extradition_data((aid_ref){ISD, sizeof ISD}, (aid_ref){APP_B1, sizeof APP_B1});
+    buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
+    REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x10, 0x00, t3.b, t3.n));
+    CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
+    /* identifier 2 was not consumed: B's delete of its own applet with it works */
+    buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
+    buf t4 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, b_ref);
+    CHECK_EQ(cmd(&b, 0xE4, 0x00, 0x00, t4.b, t4.n), SW_NO_ERROR);
+    CHECK(!listed(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, NULL));
+    party_end(&b);
+    card_rig_close(&R);
+}
+
+/* 4. An application locked while selected stops: B's applet with B's session on channel 5,
+ * locked by the ISD on channel 1: every command on 5 answers 6985 with no data (the applet does
+ * not run), a SELECT of its AID there 6A82, the store unchanged; a SELECT of another
+ * application still works; unlocked, B reads its secret again. */
+static void test_locked_while_selected(void)
+{
+    REQUIRE(world());
+    REQUIRE(chan_open(1) == SW_NO_ERROR && chan_open(5) == SW_NO_ERROR);
+    party b, isd;
+    party_init(&b, 5);
+    party_init(&isd, 1);
+    REQUIRE(party_open(&b, APP_B, sizeof APP_B, &KB) == SEAM_OK);
+    CHECK(rec_is(&b, 0, SECRET_B, sizeof SECRET_B - 1));
+    REQUIRE(party_open(&isd, ISD, sizeof ISD, &KISD) == SEAM_OK);
+    uint16_t sw = 0;
+    REQUIRE(gp_set_app_status(&isd.ses, GP_SET_STATUS_APP, GP_APP_LOCKED, APP_B, sizeof APP_B,
+                              &sw) == SEAM_OK &&
+            sw == SW_NO_ERROR);
+    /* wrapped READ RECORD on 5: 6985, nothing read */
+    uint8_t got[300];
+    size_t gl = 99;
+    REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, rec_read(&b, 0, got, &gl));
+    CHECK_EQ(gl, 0);
+    REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, rec_write(&b, 0, (const uint8_t *)"evil", 4));
+    size_t dl = 99;
+    const uint8_t plain[] = {apdu_cla_encode(true, 5, false, false), 0xB2, 0x00, 0x00, 0x00};
+    REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, raw(&b, plain, sizeof plain, &dl));
+    CHECK_EQ(dl, 0);
+    const uint8_t iu[] = {apdu_cla_encode(true, 5, false, false),
+                          0x50,
+                          0x30,
+                          0x00,
+                          0x08,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5,
+                          6,
+                          7,
+                          8,
+                          0x00};
+    REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, raw(&b, iu, sizeof iu, &dl));
+    CHECK_EQ(dl, 0);
+    /* SELECT of the locked AID on that channel: not found, not the applet's */
+    size_t fl = 99;
+    REFUSED(SW_FILE_NOT_FOUND, party_select(&b, APP_B, sizeof APP_B, &fl));
+    CHECK_EQ(fl, 0);
+    REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, raw(&b, plain, sizeof plain, &dl));
+    /* a SELECT of another application moves on */
+    CHECK_EQ(party_open(&b, APP_A, sizeof APP_A, &KA), SEAM_OK);
+    CHECK(rec_is(&b, 0, SECRET_A, sizeof SECRET_A - 1));
+    /* unlocked: B's session again, secret intact */
+    REQUIRE(gp_set_app_status(&isd.ses, GP_SET_STATUS_APP, 0x00, APP_B, sizeof APP_B, &sw) ==
+                SEAM_OK &&
+            sw == SW_NO_ERROR);
+    REQUIRE(party_open(&b, APP_B, sizeof APP_B, &KB) == SEAM_OK);
+    CHECK(rec_is(&b, 0, SECRET_B, sizeof SECRET_B - 1));
+    party_end(&b);
+    party_end(&isd);
     card_rig_close(&R);
 }
 
@@ -1264,6 +1535,11 @@ int main(void)
     RUN(test_same_provider_twice);
     RUN(test_dap_across_providers);
     RUN(test_tokens_across_providers);
+    RUN(test_token_bound_to_sd);
+    RUN(test_isd_cannot_extradite_provider_content);
+    RUN(test_no_push_into_other_provider);
+    RUN(test_no_push_delegated);
+    RUN(test_locked_while_selected);
     gp_keys_wipe(&KA);
     gp_keys_wipe(&KB);
     gp_keys_wipe(&KISD);

@@ -41,13 +41,20 @@ EOT
 
 # a token for INSTALL [for load]: ELF, SD, no hash, empty parameters
 data=05A00000000108${SD}0000
-out=$("$SEAM_BIN" gp token --key "$D/ec.pem" --id 01 --ins install --p1 02 --p2 00 --data $data) \
-    || bad "token"
+out=$("$SEAM_BIN" gp token --key "$D/ec.pem" --sd $SD --id 01 --ins install --p1 02 --p2 00 \
+      --data $data) || bad "token"
 echo "$out" | grep -q "^05A00000000108${SD}0005B603930101" || bad "token layout: $out"
 [ ${#out} -eq $(( (${#data} / 2 + 5 + 1 + 64) * 2 )) ] || bad "token length: $out"
-"$SEAM_BIN" gp token --key "$D/ec.pem" --id 01 --ins install --p1 02 --p2 00 --data 05A0 \
-    >/dev/null 2>&1 && bad "token accepted a truncated data field"
-out=$("$SEAM_BIN" gp token --key "$D/ec.pem" --id 07 --ins delete --p1 00 --p2 80 \
+"$SEAM_BIN" gp token --key "$D/ec.pem" --sd $SD --id 01 --ins install --p1 02 --p2 00 \
+    --data 05A0 >/dev/null 2>&1 && bad "token accepted a truncated data field"
+# a token is bound to the SD that sends the command (docs/dap.md): no --sd, no token (usage)
+"$SEAM_BIN" gp token --key "$D/ec.pem" --id 01 --ins install --p1 02 --p2 00 --data $data \
+    >/dev/null 2>&1
+[ $? -eq 2 ] || bad "token without --sd: not a usage error"
+"$SEAM_BIN" gp token --key "$D/ec.pem" --sd 0102 --id 01 --ins install --p1 02 --p2 00 \
+    --data $data >/dev/null 2>&1
+[ $? -eq 2 ] || bad "token with a 2-byte --sd: not a usage error"
+out=$("$SEAM_BIN" gp token --key "$D/ec.pem" --id 07 --sd $SD --ins delete --p1 00 --p2 80 \
       --data 4F05A000000001) || bad "delete token"
 echo "$out" | grep -q "^4F05A000000001B603930107 9E40\|^4F05A000000001B6039301079E40" \
     || bad "delete token layout: $out"
@@ -70,12 +77,13 @@ echo "$out" | grep -q "counter 10" || bad "verify-receipt output: $out"
 [ $? -eq 2 ] || bad "dap-sign usage not 2"
 # a token file used by `seam gp --token`: the line for another command is not taken (exit 2,
 # with the `seam gp token` command that would make the right one), before anything changes
-"$SEAM_BIN" gp token --key "$D/ec.pem" --id 09 --ins delete --p1 00 --p2 00 \
-    --data 4F05A000000001 >"$D/del.tok" || bad "delete token for the file"
+"$SEAM_BIN" gp token --key "$D/ec.pem" --sd A000000151000000 --id 09 --ins delete --p1 00 \
+    --p2 00 --data 4F05A000000001 >"$D/del.tok" || bad "delete token for the file"
 out=$("$SEAM_BIN" gp --store "$D/card.img" delete A000000002 --token "$D/del.tok" 2>&1)
 [ $? -eq 2 ] || bad "a token for another AID: not exit 2: $out"
 echo "$out" | grep -q "holds no token for DELETE of A000000002" || bad "token message: $out"
-echo "$out" | grep -q "seam gp token --ins delete --p1 00 --p2 00 --data 4F05A000000002" \
+hint="seam gp token --sd A000000151000000 --ins delete --p1 00 --p2 00 --data 4F05A000000002"
+echo "$out" | grep -q "$hint" \
     || bad "token hint: $out"
 printf 'zz\n' >"$D/bad.dap"
 out=$("$SEAM_BIN" gp --store "$D/card.img" delete A000000002 --dap "$D/bad.dap" 2>&1)

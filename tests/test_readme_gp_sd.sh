@@ -211,12 +211,20 @@ has "wire > 87B2"
 has "< 6D 65 74 65 72 20 42 20 33 34 90 00"
 
 # ---- 6. B deletes its package with a token made offline ----
-run 0 "token offline" -- gp token --key issuer-token.pem --id 04 --ins delete --p1 00 --p2 80 \
-    --data 4F06F070726F7602
+run 0 "token offline" -- gp token --key issuer-token.pem --sd $B --id 04 --ins delete --p1 00 \
+    --p2 80 --data 4F06F070726F7602
 echo "$out" >delete-B.token
 run 2 "a token for another AID" -- gp "${CARD[@]}" --sd $B --keys provB.keys delete F070726F7601 --deps \
     --token delete-B.token
 has "holds no token for DELETE of F070726F7601"
+# a token is bound to the SD it was made for: one made for A's SD, sent by B, is refused
+run 0 "token for A's SD" -- gp token --key issuer-token.pem --sd $A --id 04 --ins delete --p1 00 \
+    --p2 80 --data 4F06F070726F7602
+echo "$out" >wrong-sd.token
+run 1 "a token made for another SD" -- gp "${CARD[@]}" --sd $B --keys provB.keys delete F070726F7602 \
+    --deps --token wrong-sd.token
+has "6982"
+has "security domain (--sd)"
 run 0 "delete B" -- gp "${CARD[@]}" --sd $B --keys provB.keys delete F070726F7602 --deps \
     --token delete-B.token --receipt-key issuer-receipt.key
 has "DELETE: F070726F7602 and its applications deleted"

@@ -35,16 +35,28 @@ seam_err gpsig_dap_block_aes(const uint8_t *sd_aid, size_t aid_len, const uint8_
                              const uint8_t *key, size_t keylen, uint8_t *out, size_t cap,
                              size_t *out_len);
 
-/* A token-signed command data field (GP CS 2.3.1 §C.4.1).
+/* A token-signed command data field (GP CS 2.3.1 §C.4.1) for the security domain sd_aid
+ * (5..16 bytes) that will execute the command (the SSD with Delegated Management the host
+ * sends it to).
  *   ins 0xE6 (INSTALL): data is the data field without its token field: the length-value
  *     fields of the P1 form, the parameters field last. The token identifier template
  *     B6 { [45 cin] 93 id } is appended to the parameters field (its length re-encoded), then
  *     the token as its length ('81' form above 127) and value.
  *   ins 0xE4 (DELETE): data is the TLVs (4F AID ...); B6 { [45 cin] 93 id } and 9E 40 token
  *     are appended.
- * The token signs P1 || P2 || Lc' || everything before the token's length (INSTALL) or tag 9E
- * (DELETE), Lc' one byte below 256, else 00 hi lo. id: 1..8 bytes, a big-endian number the
- * card must not have seen (it keeps the highest accepted). cin may be NULL (cin_len 0). */
+ * The token signs P1 || P2 || Lc' || prefix || 4F Lsd sd_aid, where prefix is everything
+ * before the token's length (INSTALL) or tag 9E (DELETE) and Lc' its length (one byte below
+ * 256, else 00 hi lo); the SD's AID is signed but not sent (the card appends the AID of the SD
+ * that executes the command), so a token works only in the SD it was issued for
+ * (docs/dap.md). id: 1..8 bytes, a big-endian number the card must not have seen (it keeps
+ * the highest accepted). cin may be NULL (cin_len 0). */
+seam_err gpsig_token_data_sd(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
+                             const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
+                             const uint8_t *sd_aid, size_t sd_len, const uint8_t priv[32],
+                             uint8_t *out, size_t cap, size_t *out_len);
+/* The same bound to no SD (the signed bytes end with 4F 00): kept for callers written before
+ * tokens were bound to their SD; no card command accepts such a token (dap_token_check with
+ * no SD, as fuzz targets use, does). */
 seam_err gpsig_token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
                           const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
                           const uint8_t priv[32], uint8_t *out, size_t cap, size_t *out_len);

@@ -144,7 +144,8 @@ static void usage(FILE *f)
            "    --dap FILE          DAP blocks from `seam gp dap-sign` output, sent before C4\n"
            "    --dap-key KEY [--dap-sd AID]  sign the DAP block here (EC PEM or AES key file)\n"
            "    --token-key KEY [--token-id HEX]  sign a token for each INSTALL/DELETE here\n"
-           "    --token FILE        tokens made offline by `seam gp token`, one a line\n"
+           "                        (bound to the SD of --sd, which executes the command)\n"
+           "    --token FILE        tokens made offline by `seam gp token --sd AID`, one a line\n"
            "    --receipt-key KEY   verify the card's receipts (AES key file)\n"
            "  delete-key --del-kvn N    delete a key set\n"
            "  lock-card | unlock-card | terminate   card life cycle: CARD_LOCKED, back to\n"
@@ -1259,8 +1260,8 @@ static void token_hint(const content_args *ca, uint16_t sw)
 {
     if (ca->token && sw == SW_SECURITY_STATUS_NOT_SATISFIED)
         fprintf(stderr, "  (the card refused the token: signed by another key than its token key "
-                        "(KVN 70), for another command or P1/P2, or with an identifier not above "
-                        "the last one it accepted)\n");
+                        "(KVN 70), for another command, P1/P2 or security domain (--sd), or with "
+                        "an identifier not above the last one it accepted)\n");
 }
 
 /* Sends INSTALL (ins E6, with the token field) or DELETE (E4) whose data without the token is
@@ -1279,8 +1280,10 @@ static int send_managed(const gp_opts *o, gp_session *s, content_args *ca, uint8
         cn = n;
         if (ins == 0xE6) cmd[cn++] = 0x00;
     } else if (o->token_key) {
-        seam_err e = gpsig_token_data(ins, p1, p2, data, n, ca->token_id, ca->token_id_len, NULL,
-                                      0, ca->token_priv, cmd, sizeof cmd, &cn);
+        /* bound to the SD the session is with (--sd), the one that executes the command */
+        seam_err e =
+            gpsig_token_data_sd(ins, p1, p2, data, n, ca->token_id, ca->token_id_len, NULL, 0,
+                                ca->self, ca->self_len, ca->token_priv, cmd, sizeof cmd, &cn);
         if (e != SEAM_OK) {
             fprintf(stderr, "seam gp: cannot sign the token of %s: %s\n", what, seam_strerror(e));
             return 1;
@@ -1310,9 +1313,11 @@ static int send_managed(const gp_opts *o, gp_session *s, content_args *ca, uint8
         }
         if (!found) {
             fprintf(stderr,
-                    "seam gp: --token %s holds no token for %s (a line of `seam gp token "
-                    "--ins %s --p1 %02X --p2 %02X --data ",
-                    o->token_file, what, ins == 0xE6 ? "install" : "delete", p1, p2);
+                    "seam gp: --token %s holds no token for %s (a line of `seam gp token --sd ",
+                    o->token_file, what);
+            gp_print_hex(stderr, ca->self, ca->self_len);
+            fprintf(stderr, " --ins %s --p1 %02X --p2 %02X --data ",
+                    ins == 0xE6 ? "install" : "delete", p1, p2);
             gp_print_hex(stderr, data, n);
             fprintf(stderr, "`)\n");
             return 2;

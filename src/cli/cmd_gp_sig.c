@@ -22,10 +22,12 @@ void cmd_gp_offline_usage(FILE *f)
     fprintf(f, "  dap-sign --sd AID (--key EC.pem | --aes-key FILE) LOADFILE\n"
                "        sign a load file's DAP block (E2) for security domain AID; prints\n"
                "        'hash HEX' (the Load File Data Block Hash) and 'dap HEX'\n"
-               "  token --key EC.pem --id HEX [--cin HEX] --ins install|delete --p1 HEX --p2 HEX\n"
-               "        --data HEX\n"
-               "        sign a delegated management token; --data is the command data without\n"
-               "        the token; prints the data field to send (with B6 {93 id} and token)\n"
+               "  token --key EC.pem --sd AID --id HEX [--cin HEX] --ins install|delete\n"
+               "        --p1 HEX --p2 HEX --data HEX\n"
+               "        sign a delegated management token for the security domain AID that will\n"
+               "        send the command (it works in no other); --data is the command data\n"
+               "        without the token; prints the data field to send (with B6 {93 id} and\n"
+               "        token)\n"
                "  verify-receipt --key FILE --aid HEX [--aid HEX ...] RESPONSE\n"
                "        check a receipt (AES key as hex in FILE) over the context AIDs, in GP's\n"
                "        order; RESPONSE is the command's response data in hex\n");
@@ -140,9 +142,10 @@ static int do_dap_sign(int argc, char **argv)
 static int do_token(int argc, char **argv)
 {
     const char *key = NULL, *id = NULL, *cin = NULL, *ins = NULL, *p1 = NULL, *p2 = NULL,
-               *data = NULL;
+               *data = NULL, *sd = NULL;
     for (int i = 0; i < argc; i++) {
         const char **slot = !strcmp(argv[i], "--key")    ? &key
+                            : !strcmp(argv[i], "--sd")   ? &sd
                             : !strcmp(argv[i], "--id")   ? &id
                             : !strcmp(argv[i], "--cin")  ? &cin
                             : !strcmp(argv[i], "--ins")  ? &ins
@@ -153,10 +156,13 @@ static int do_token(int argc, char **argv)
         if (!slot || i + 1 >= argc) return usage("token: unknown or incomplete option");
         *slot = argv[++i];
     }
-    uint8_t idb[8], cinb[16], p1b[1], p2b[1], insb;
-    size_t idl, cinl = 0, l1, l2, dl;
+    uint8_t idb[8], cinb[16], p1b[1], p2b[1], insb, sdb[16];
+    size_t idl, cinl = 0, l1, l2, dl, sdl = 0;
     if (!key || !hex_arg(id, idb, sizeof idb, &idl) || idl == 0)
         return usage("token needs --key and --id (1..8 bytes in hex)");
+    /* the token is bound to the SD that will execute the command (docs/dap.md) */
+    if (!sd || !hex_arg(sd, sdb, sizeof sdb, &sdl) || sdl < 5)
+        return usage("token needs --sd AID (5..16 bytes in hex): the SD that sends the command");
     if (cin && !hex_arg(cin, cinb, sizeof cinb, &cinl)) return usage("token: --cin is hex");
     if (!ins || (strcmp(ins, "install") && strcmp(ins, "delete")))
         return usage("token needs --ins install or --ins delete");
@@ -174,8 +180,8 @@ static int do_token(int argc, char **argv)
     size_t n = 0;
     seam_err e = kf_privkey_read(key, k, NULL, err, sizeof err);
     if (e == SEAM_OK)
-        e = gpsig_token_data(insb, p1b[0], p2b[0], d, dl, idb, idl, cin ? cinb : NULL, cinl, k, out,
-                             65536 + 200, &n);
+        e = gpsig_token_data_sd(insb, p1b[0], p2b[0], d, dl, idb, idl, cin ? cinb : NULL, cinl, sdb,
+                                sdl, k, out, 65536 + 200, &n);
     seam_wipe(k, sizeof k);
     if (e == SEAM_OK)
         print_hex(NULL, out, n);

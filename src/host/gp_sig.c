@@ -111,11 +111,17 @@ static bool rd_len(seam_rd *rd, bool ber, size_t *len)
     return true;
 }
 
-seam_err gpsig_token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
-                          const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
-                          const uint8_t priv[32], uint8_t *out, size_t cap, size_t *out_len)
+/* The token over P1 || P2 || Lc' || prefix || 4F Lsd sd_aid (sd_len 0: '4F 00', the unbound
+ * form of gpsig_token_data, which no card command accepts). */
+static seam_err token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
+                           const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
+                           const uint8_t *sd_aid, size_t sd_len, const uint8_t priv[32],
+                           uint8_t *out, size_t cap, size_t *out_len)
 {
     if ((len && !data) || !id || !priv || !out || !out_len) return SEAM_E_ARG;
+    if (sd_len > 16 || (sd_len && !sd_aid)) return SEAM_E_ARG;
+    uint8_t sdt[2 + 16] = {0x4F, (uint8_t)sd_len};
+    if (sd_len) memcpy(sdt + 2, sd_aid, sd_len);
     if (id_len == 0 || id_len > GPSIG_TOKEN_ID_MAX || cin_len > 16 || (cin_len && !cin))
         return SEAM_E_ARG;
     uint8_t crt[2 + 2 + 16 + 2 + GPSIG_TOKEN_ID_MAX];
@@ -175,7 +181,8 @@ seam_err gpsig_token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *da
         hl = 5;
     }
     uint8_t d[32], sig[CR_P256_SIG_LEN];
-    seam_err e = cr_sha256_parts(hdr, hl, out, off, NULL, 0, d);
+    /* signed: header, prefix, then the AID of the SD that will execute the command */
+    seam_err e = cr_sha256_parts(hdr, hl, out, off, sdt, 2 + sd_len, d);
     if (e == SEAM_OK) e = cr_p256_sign(priv, d, sig);
     if (e != SEAM_OK) {
         seam_wipe(out, off);
@@ -193,6 +200,25 @@ seam_err gpsig_token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *da
     }
     *out_len = w.len;
     return SEAM_OK;
+}
+
+seam_err gpsig_token_data(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
+                          const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
+                          const uint8_t priv[32], uint8_t *out, size_t cap, size_t *out_len)
+{
+    return token_data(ins, p1, p2, data, len, id, id_len, cin, cin_len, NULL, 0, priv, out, cap,
+                      out_len);
+}
+
+seam_err gpsig_token_data_sd(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t len,
+                             const uint8_t *id, size_t id_len, const uint8_t *cin, size_t cin_len,
+                             const uint8_t *sd_aid, size_t sd_len, const uint8_t priv[32],
+                             uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (!sd_aid) return SEAM_E_ARG;
+    if (sd_len < 5 || sd_len > 16) return SEAM_E_LENGTH;
+    return token_data(ins, p1, p2, data, len, id, id_len, cin, cin_len, sd_aid, sd_len, priv, out,
+                      cap, out_len);
 }
 
 seam_err gpsig_receipt_parse(const uint8_t *resp, size_t len, gpsig_receipt *out)

@@ -419,7 +419,8 @@ bool ssd_is_sd(const se_reg_rec *r);
 typedef enum { CM_AUTH_NONE, CM_AUTH_ISD, CM_AUTH_AM, CM_AUTH_DM } cm_authority;
 cm_authority cm_authority_of(se *s, store_id sd);
 /* THE place where a Delegated Management token is checked (GP CS 2.3.1 §C.4; dap.c's
- * dap_token_check on the command as received, after unwrapping). Returns 0 when the command may
+ * dap_token_check_sd on the command as received, after unwrapping, bound to sd: the token signs
+ * the AID of the SD that executes the command). Returns 0 when the command may
  * go on, with *tok filled (the caller consumes it and writes the receipt inside the transaction
  * that commits the operation: dap_delegated_done), else the SW (6982 no token, a forged, old or
  * other-command token; 6A80 a malformed one). */

@@ -9,7 +9,8 @@
  *    writes the same); the signed message is the Load File Data Block Hash (§C.2; GPPro's
  *    DAPSigner signs cap.getLoadFileDataHash with SHA256withECDSA and converts DER to r || s);
  *  - token signed data: P1 P2 Lc data-before-token (§C.4.1; GPPro DMTokenizer.dtbs, GPShell
- *    get_*_token_signature_data);
+ *    get_*_token_signature_data), then 4F Lsd AID of the SD that executes the command (seam's
+ *    binding of a token to its SD, docs/dap.md; not sent, the card appends it);
  *  - receipt input: confirmation data || context LVs (§C.5; GPShell validate_*_receipt,
  *    GPPro ReceiptVerifier), the confirmation data being counter LV, SD unique data LV and
  *    (GP 2.3) the token identifier LV (GPShell build_confirmation_data).
@@ -541,7 +542,21 @@ static store_id token_verifier(se *s)
 uint16_t dap_token_check(se *s, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
                          size_t len, dap_token_info *out)
 {
+    return dap_token_check_sd(s, 0, ins, p1, p2, data, len, out);
+}
+
+uint16_t dap_token_check_sd(se *s, store_id sd, uint8_t ins, uint8_t p1, uint8_t p2,
+                            const uint8_t *data, size_t len, dap_token_info *out)
+{
     memset(out, 0, sizeof *out);
+    /* the executing SD's AID, as the token signs it: 4F Lsd AID (4F 00 for no SD) */
+    uint8_t sdt[2 + 16] = {0x4F, 0x00};
+    if (sd) {
+        const se_reg_rec *sr = reg_get(s, sd);
+        if (!sr || sr->aid_len > 16) return SW_UNKNOWN;
+        sdt[1] = sr->aid_len;
+        memcpy(sdt + 2, sr->aid, sr->aid_len);
+    }
     const uint8_t *params = NULL, *tok = NULL;
     size_t params_len = 0, tok_len = 0, off = 0;
     seam_err e;
@@ -589,7 +604,7 @@ uint16_t dap_token_check(se *s, uint8_t ins, uint8_t p1, uint8_t p2, const uint8
         hl = 5;
     }
     uint8_t d[32];
-    bool ok = cr_sha256_parts(hdr, hl, data, off, NULL, 0, d) == SEAM_OK &&
+    bool ok = cr_sha256_parts(hdr, hl, data, off, sdt, 2u + sdt[1], d) == SEAM_OK &&
               cr_p256_verify(k->key, k->len, d, tok) == SEAM_OK;
     /* redundant second check of the decision */
     ok = ok && cr_p256_verify(k->key, k->len, d, tok) == SEAM_OK;

@@ -130,9 +130,12 @@ typedef struct dap_token_info {
  *     one byte, or '81' xx for the parameters and the token); the token is the last field,
  *     the parameters the one before it;
  *   DELETE: BER-TLVs 4F AID ... , the token last as '9E' L token.
- * Signed bytes (§C.4.1, the same for every form): P1 || P2 || Lc' || data before the token's
- * length byte(s) (INSTALL) or before tag '9E' (DELETE), where Lc' is that prefix's length, one
- * byte when it is below 256, else '00' hi lo. The token is ECDSA P-256 over SHA-256 of the
+ * Signed bytes (§C.4.1, the same for every form, plus seam's binding to the executing SD):
+ * P1 || P2 || Lc' || data before the token's length byte(s) (INSTALL) or before tag '9E'
+ * (DELETE) || '4F' Lsd <AID of sd>, where Lc' is that prefix's length, one byte when it is
+ * below 256, else '00' hi lo, and sd the registry id of the security domain that executes the
+ * command (its AID is not in the command: the card appends it, so a token issued for one SD
+ * verifies in no other; docs/dap.md). The token is ECDSA P-256 over SHA-256 of the
  * signed bytes, r || s (64 bytes), under the token key (KVN 70) of the first SSD with the Token
  * Verification privilege that has one, else of the ISD.
  * Replay (seam's choice, docs/dap.md): the signed data must carry the token identifier, the
@@ -142,6 +145,10 @@ typedef struct dap_token_info {
  * holds '45' (SD image number) it must equal the card's CIN.
  * 6A80 malformed, 6982 no key / bad signature / missing or old identifier; 9000 and *out
  * filled. Never changes the store. */
+uint16_t dap_token_check_sd(se *s, store_id sd, uint8_t ins, uint8_t p1, uint8_t p2,
+                            const uint8_t *data, size_t len, dap_token_info *out);
+/* dap_token_check_sd for no SD (sd 0: the signed bytes end with 4F 00). No card command path
+ * uses it (they all bind the executing SD); kept for unit tests and fuzz targets. */
 uint16_t dap_token_check(se *s, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data,
                          size_t len, dap_token_info *out);
 /* Records t's identifier as the card's highest, inside the caller's open transaction (the one

@@ -9,7 +9,9 @@
  *  - every command is checked completely before anything changes; a change of one field is one
  *    store_write (atomic), a change of several entries one store transaction;
  *  - an SSD acts on card content only when PERSONALIZED and unlocked, and then only on content
- *    associated with it (GP CS 2.3.1 §9.1.3); the ISD acts on everything;
+ *    associated with it (GP CS 2.3.1 §9.1.3); the ISD acts on everything except that it never
+ *    extradites content associated with an SSD: only that SD moves it, and an SSD moves content
+ *    only within its own hierarchy (itself or an SD associated with it);
  *  - the association graph stays a forest rooted at the ISD or at SSDs extradited to
  *    themselves: extradition never makes a cycle;
  *  - Delegated Management goes through cm_delegated_token_check() and nowhere else; the token
@@ -49,10 +51,10 @@ cm_authority cm_authority_of(se *s, store_id sd)
 
 uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, dap_token_info *tok)
 {
-    /* the token names the command (P1, P2 and the data it signs, AIDs included), not the SD
-     * that sends it: the callers check that what it names belongs to sd (docs/dap.md) */
-    (void)sd;
-    uint16_t sw = dap_token_check(s, c->ins, c->p1, c->p2, c->data, c->lc, tok);
+    /* the token signs the command (P1, P2 and the data, AIDs included) and the AID of sd, the
+     * SD executing it: a token issued for another SD does not verify here (docs/dap.md); the
+     * callers still check that what it names belongs to sd */
+    uint16_t sw = dap_token_check_sd(s, sd, c->ins, c->p1, c->p2, c->data, c->lc, tok);
     return sw == SW_NO_ERROR ? 0 : sw;
 }
 
@@ -271,9 +273,14 @@ uint16_t ssd_extradite(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
     store_id id = reg_find(s, aid, aid_len, false, 0, false);
     const se_reg_rec *e = id ? reg_get(s, id) : NULL;
     if (!e) return SW_REFERENCED_DATA_NOT_FOUND;
-    /* only the SD the entry is associated with moves it, or the ISD (GP CS 2.3.1 §9.4.1);
-     * other SDs do not see it */
-    if (auth != CM_AUTH_ISD && seam_be32(e->sd_id) != sd) return SW_REFERENCED_DATA_NOT_FOUND;
+    /* only the SD the entry is associated with moves it (GP CS 2.3.1 §7.2, §9.4.1 leave the
+     * choice; docs/ssd.md): another SSD does not see it (6A88); the ISD sees it but may not take
+     * a provider's content away (6982) -- moving it under the ISD would hand its data to the
+     * issuer's keys. Entries with no SD recorded (0, test rigs) count as the ISD's. */
+    store_id cur = seam_be32(e->sd_id) ? seam_be32(e->sd_id) : s->isd_id;
+    if (cur != sd)
+        return auth == CM_AUTH_ISD ? SW_SECURITY_STATUS_NOT_SATISFIED
+                                   : SW_REFERENCED_DATA_NOT_FOUND;
     if (e->kind == REG_KIND_ISD) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     if (id == target) {
         /* an SSD extradited to itself becomes the root of its own hierarchy: only one that
@@ -285,6 +292,12 @@ uint16_t ssd_extradite(se *s, store_id sd, cm_authority auth, const apdu_cmd *c,
         /* the receiving SD must be in service: the ISD, or a PERSONALIZED unlocked SSD */
         if (tr->kind == REG_KIND_SSD && tr->life_cycle != GP_SD_PERSONALIZED)
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+        /* where it may go: an SSD (Authorized or Delegated Management, token or not) keeps its
+         * content in its own hierarchy -- itself or an SD associated with it -- so it cannot
+         * push content into another provider's domain without that provider (6982); the ISD
+         * may hand its own content to any SD (the issuer placing content for a provider) */
+        if (auth != CM_AUTH_ISD && target != sd && seam_be32(tr->sd_id) != sd)
+            return SW_SECURITY_STATUS_NOT_SATISFIED;
         if (e->kind == REG_KIND_SSD && makes_cycle(s, id, target))
             return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     }

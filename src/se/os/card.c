@@ -9,6 +9,8 @@
  *    (GP: every C-APDU of a chain is protected individually);
  *  - a response longer than the host's Ne waits, whole and already protected, in the channel's
  *    pending buffer for GET RESPONSE; any other command on that channel discards it;
+ *  - an application LOCKED while it is selected runs no more commands (6985) and gets no SELECT
+ *    of its files; only a SELECT of another application or closing the channel moves on;
  *  - if the store dies under a command (power cut), the card mutes: the response is lost, as it
  *    would be on a real card, and the next power-up sees the old or the new state.
  */
@@ -121,6 +123,15 @@ static bool selected_is_app(se *s, uint8_t ch)
 {
     const se_reg_rec *e = s->chan[ch].selected ? reg_get(s, s->chan[ch].selected) : NULL;
     return e && e->kind == REG_KIND_APP;
+}
+
+/* True when the channel's selected application was LOCKED (life cycle b8, GP CS 2.3.1 §5.3.2)
+ * after it was selected, possibly from another channel. GP CS §5.3.2 lets no locked application
+ * run; the runtime stops it here, so it cannot keep serving a session it opened before. */
+static bool selected_app_locked(se *s, uint8_t ch)
+{
+    const se_reg_rec *e = s->chan[ch].selected ? reg_get(s, s->chan[ch].selected) : NULL;
+    return e && e->kind == REG_KIND_APP && (e->life_cycle & 0x80);
 }
 
 /* A reset is not a deselection (JCRE §3.3): the runtime clears its RAM state without running
@@ -340,7 +351,12 @@ static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
 {
     store_id found = 0;
     uint16_t sw0 = select_target(s, ch, c, &found);
-    if (sw0) return selected_is_app(s, ch) ? jcvm_process(s, ch, c, r) : sw0;
+    if (sw0) {
+        /* a locked applet gets no SELECT of its files either: a SELECT of its own AID (which
+         * finds nothing, since LOCKED entries are not selectable) must not reach it */
+        if (!selected_is_app(s, ch) || selected_app_locked(s, ch)) return sw0;
+        return jcvm_process(s, ch, c, r);
+    }
     sd_session_end(s, ch);
     store_id prev = s->chan[ch].selected;
     bool prev_app = selected_is_app(s, ch);
@@ -439,6 +455,13 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     bool applet = app->kind == REG_KIND_APP;
     if (!applet && app->kind != REG_KIND_ISD && app->kind != REG_KIND_SSD)
         return SW_INS_NOT_SUPPORTED;
+    if (applet && (app->life_cycle & 0x80)) {
+        /* LOCKED while selected (SET STATUS on another channel): 6985, the applet is not run
+         * (GP CS 2.3.1 §5.3.2, §9.3.1; docs/ssd.md); a SELECT of another application still
+         * works */
+        if (s->chain.active && s->chain.channel == ch) s->chain.active = false;
+        return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
+    }
 
     /* 1. secure messaging, per command (security domains only) */
     apdu_cmd plain = *c;
