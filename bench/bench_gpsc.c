@@ -8,7 +8,9 @@
  * then alternates WRITE RECORD of n bytes and READ RECORD of the same n bytes back: every
  * command is unwrapped by the applet (SecureChannel.unwrap) and every response wrapped by it
  * (SecureChannel.wrap), and the host wraps and unwraps with scp03_wrap_command /
- * scp03_unwrap_response. n is 64 and 200.
+ * scp03_unwrap_response. n is 64 and 200. A second line per size sends READ RECORD only: the
+ * same channel without the applet's persistent write (a store transaction per WRITE RECORD),
+ * i.e. what the secure channel itself costs.
  *
  * The baseline does, with OpenSSL EVP contexts prepared once, the cryptography of one such
  * write + read pair on both sides: write: counter ICV (AES block), CBC encryption of the padded
@@ -141,18 +143,25 @@ static void exchange(rig *r, const apdu_cmd *c, size_t want_len)
     if (pl != want_len + 2 || plain[pl - 2] != 0x90) fail("unexpected response", NULL);
 }
 
-/* Pairs of WRITE n + READ n per second (each pair is two APDUs). */
+/* READ RECORD only, instead of WRITE + READ pairs (both benches). */
+static bool reads_only;
+
+/* Pairs of WRITE n + READ n (or READ n + READ n) per second (each pair is two APDUs). */
 static double bench_seam(rig *r, size_t n, double seconds, unsigned long *count)
 {
     uint8_t data[239];
     memset(data, 0x5A, sizeof data);
     apdu_cmd w = {.cla = 0x80, .ins = 0xD2, .p1 = 1, .data = data, .lc = n};
     apdu_cmd rd = {.cla = 0x80, .ins = 0xB2, .p1 = 1, .has_le = true, .le = 256};
+    if (reads_only) exchange(r, &w, 0); /* the record holds n bytes (not timed) */
     unsigned long k = 0;
     double t0 = now(), t;
     do {
         for (int i = 0; i < 64; i++) {
-            exchange(r, &w, 0);
+            if (reads_only)
+                exchange(r, &rd, n);
+            else
+                exchange(r, &w, 0);
             exchange(r, &rd, n);
         }
         k += 64;
@@ -266,24 +275,29 @@ static double bench_raw(size_t n, double seconds, unsigned long *count)
     do {
         for (int i = 0; i < 64; i++) {
             ctr[15] = (uint8_t)i;
-            /* WRITE: host C-DEC + C-MAC; card C-MAC check + C-DEC; R-MAC both sides */
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, true, icv, blk, padded, out);
-            raw_cmac(&mac, chain, 21, out, padded, m);
-            raw_cmac(&mac, chain, 21, out, padded, m);
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, false, icv, out, padded, blk);
-            raw_cmac(&rmac, chain, 16, sw, 2, m);
-            raw_cmac(&rmac, chain, 16, sw, 2, m);
-            /* READ: C-MAC both sides; card R-ENC + R-MAC; host R-MAC check + R-ENC */
-            raw_cmac(&mac, chain, 21, NULL, 0, m);
-            raw_cmac(&mac, chain, 21, NULL, 0, m);
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, true, icv, blk, padded, out);
-            raw_cmac(&rmac, chain, 16, out, padded + 2, m);
-            raw_cmac(&rmac, chain, 16, out, padded + 2, m);
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, false, icv, out, padded, blk);
+            for (int j = 0; j < 2; j++) {
+                if (j == 0 && !reads_only) {
+                    /* WRITE: host C-DEC + C-MAC; card C-MAC check + C-DEC; R-MAC both sides */
+                    raw_ecb(&enc, ctr, icv);
+                    raw_cbc(&enc, true, icv, blk, padded, out);
+                    raw_cmac(&mac, chain, 21, out, padded, m);
+                    raw_cmac(&mac, chain, 21, out, padded, m);
+                    raw_ecb(&enc, ctr, icv);
+                    raw_cbc(&enc, false, icv, out, padded, blk);
+                    raw_cmac(&rmac, chain, 16, sw, 2, m);
+                    raw_cmac(&rmac, chain, 16, sw, 2, m);
+                    continue;
+                }
+                /* READ: C-MAC both sides; card R-ENC + R-MAC; host R-MAC check + R-ENC */
+                raw_cmac(&mac, chain, 21, NULL, 0, m);
+                raw_cmac(&mac, chain, 21, NULL, 0, m);
+                raw_ecb(&enc, ctr, icv);
+                raw_cbc(&enc, true, icv, blk, padded, out);
+                raw_cmac(&rmac, chain, 16, out, padded + 2, m);
+                raw_cmac(&rmac, chain, 16, out, padded + 2, m);
+                raw_ecb(&enc, ctr, icv);
+                raw_cbc(&enc, false, icv, out, padded, blk);
+            }
         }
         k += 64;
         t = now() - t0;
@@ -304,8 +318,10 @@ int main(int argc, char **argv)
     static const size_t sizes[] = {64, 200};
     printf("GP Card API: SCP03 level 33 (C-MAC, C-DEC, R-MAC, R-ENC), AES-128, S8, through the\n"
            "provider applet's SecureChannel on the in-process SE; WRITE n + READ n alternating\n");
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        size_t n = sizes[i];
+    for (size_t i = 0; i < 2 * (sizeof sizes / sizeof sizes[0]); i++) {
+        size_t n = sizes[i % 2];
+        reads_only = i >= 2;
+        if (i == 2) printf("READ n only (the channel without the applet's persistent write)\n");
         /* alternate short rounds so that drift in the machine's speed falls on all alike */
         const int rounds = 10;
         unsigned long n_seam = 0, n_raw[2] = {0, 0}, c;
