@@ -164,23 +164,12 @@ static bool sv_open(card_rig *r, server *sv, uint8_t ch, uint8_t level)
 
 static uint16_t sv_write(server *sv, uint8_t rec, const uint8_t *d, size_t n)
 {
-    uint8_t out[300];
-    size_t ol = 0;
-    uint16_t sw = 0;
-    if (gp_send_cmd(&sv->ses, 0x80, 0xD2, rec, 0, d, n, false, out, sizeof out, &ol, &sw)) return 0;
-    return sw;
+    return card_rig_rec_write(&sv->ses, rec, d, n);
 }
 
 static uint16_t sv_read(server *sv, uint8_t rec, uint8_t *out, size_t *n)
 {
-    uint8_t tmp[300];
-    size_t ol = 0;
-    uint16_t sw = 0;
-    if (gp_send_cmd(&sv->ses, 0x80, 0xB2, rec, 0, NULL, 0, true, tmp, sizeof tmp, &ol, &sw))
-        return 0;
-    if (out) memcpy(out, tmp, ol);
-    if (n) *n = ol;
-    return sw;
+    return card_rig_rec_read(&sv->ses, rec, out, n);
 }
 
 /* A raw command on the server's channel, unprotected. */
@@ -191,11 +180,6 @@ static uint16_t sv_raw(server *sv, const uint8_t *cmd, size_t len)
     uint16_t sw = 0;
     if (gp_transmit(&sv->cl, cmd, len, resp, sizeof resp, &rl, &sw) != SEAM_OK) return 0;
     return sw;
-}
-
-static void digest(card_rig *r, uint8_t out[32])
-{
-    store_digest(se_store(r->se), out);
 }
 
 /* ---- tests ---- */
@@ -292,12 +276,12 @@ static void test_plain_and_tampered(void)
     size_t n;
     REQUIRE(sv_open(&r, &sv, 0, LVL_ALL));
     CHECK_EQ(sv_write(&sv, 0, marker, sizeof marker - 1), SW_NO_ERROR);
-    digest(&r, before);
+    card_rig_digest(&r, before);
     /* a plain write in the middle of the session: refused, session over */
     uint8_t plain_write[5 + 4] = {0x80, 0xD2, 0x00, 0x00, 0x04, 'e', 'v', 'i', 'l'};
     CHECK_EQ(sv_raw(&sv, plain_write, sizeof plain_write), SW_SECURITY_STATUS_NOT_SATISFIED);
     CHECK_EQ(sv_write(&sv, 0, (const uint8_t *)"evil", 4), SW_SECURITY_STATUS_NOT_SATISFIED);
-    digest(&r, after);
+    card_rig_digest(&r, after);
     CHECK_MEM(after, before, 32);
     /* tampered: a correctly wrapped write with one bit flipped, in the data or the MAC */
     for (int where = 0; where < 3; where++) {
@@ -309,10 +293,10 @@ static void test_plain_and_tampered(void)
         REQUIRE(scp03_wrap_command(&sv.ses.scp, &c, false, w, sizeof w, &wl) == SEAM_OK);
         size_t at = where == 0 ? 5 : where == 1 ? wl - 1 : 2; /* data, MAC, P1 */
         w[at] ^= 0x01;
-        digest(&r, before);
+        card_rig_digest(&r, before);
         CHECK_EQ(sv_raw(&sv, w, wl), SW_SECURITY_STATUS_NOT_SATISFIED);
         CHECK_EQ(sv_read(&sv, 0, got, &n), SW_SECURITY_STATUS_NOT_SATISFIED);
-        digest(&r, after);
+        card_rig_digest(&r, after);
         CHECK_MEM(after, before, 32);
     }
     /* replay of a genuine wrapped command in a later session */
@@ -562,10 +546,10 @@ static void test_lock_terminate(void)
     CHECK(presp_len == 1 && presp[0] == 0);
     CHECK_EQ(probe(&r, 0x12, 0, NULL, 0), SW_NO_ERROR);
     CHECK(presp_len == 1 && presp[0] == 1);
-    CHECK_EQ(probe(&r, 0x10, 0, NULL, 0), SW_NO_ERROR);
-    CHECK(presp_len == 2 && presp[0] == GP_CARD_LOCKED);
-    CHECK_EQ(probe(&r, 0x12, 0, NULL, 0), SW_NO_ERROR); /* already locked */
-    CHECK(presp_len == 1 && presp[0] == 0);
+    CHECK_EQ(se_card(r.se)->life_cycle, GP_CARD_LOCKED);
+    /* the card is locked: the applet, selected, runs no more (it is not the Final Application;
+     * docs/ssd.md, tests/test_gp_privs.c) */
+    CHECK_EQ(probe(&r, 0x10, 0, NULL, 0), SW_CONDITIONS_OF_USE_NOT_SATISFIED);
     CHECK_EQ(cycle_state(&r), GP_CARD_LOCKED);
     CHECK(card_rig_select(&r, probe_app, sizeof probe_app) != SW_NO_ERROR);
     CHECK(card_rig_select(&r, prov_app, sizeof prov_app) != SW_NO_ERROR);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cardrig.h"
 #include "check.h"
 #include "seam/crypto.h"
 #include "seam/gpclient.h"
@@ -26,8 +27,6 @@
 #include "seam/transport.h"
 
 static const uint8_t ISD[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00, 0x00};
-static const uint8_t TESTKEY[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
-                                    0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
 static const uint8_t ECHO_PKG[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01};
 static const uint8_t ECHO_MOD[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01, 0x01};
 static const uint8_t SRV_PKG[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x03};
@@ -101,151 +100,75 @@ static void cleanup_load_files(void)
 
 /* ---- the card ---- */
 
-static store_medium *med;
-static se *card;
-static seam_card *sc;
-static gp_client cl;
-static gp_session ses;
+static card_rig R;
 static uint8_t out[APDU_MAX_RESPONSE];
 static size_t outlen;
 
-static seam_err fn_transmit(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
-                            size_t *resp_len)
-{
-    return se_transmit(ctx, cmd, len, resp, cap, resp_len);
-}
-static seam_err fn_reset(void *ctx, uint8_t *atr, size_t cap, size_t *atr_len)
-{
-    return se_reset(ctx, atr, cap, atr_len);
-}
-
-static void power_up(void)
-{
-    char msg[256];
-    se_config cfg = {.medium = med, .quiet = true};
-    seam_err e = se_open(&card, &cfg, msg, sizeof msg);
-    if (e != SEAM_OK) {
-        fprintf(stderr, "se_open: %s: %s\n", seam_strerror(e), msg);
-        abort();
-    }
-    seam_card_fns fns = {fn_transmit, fn_reset, card};
-    if (card_open_fns(&sc, &fns) != SEAM_OK) abort();
-    memset(&cl, 0, sizeof cl);
-    cl.card = sc;
-    gp_session_plain(&ses, &cl);
-}
-
-static void power_down(void)
-{
-    gp_session_close(&ses);
-    if (sc) card_close(sc);
-    if (card) se_close(card);
-    sc = NULL;
-    card = NULL;
-}
-
+/* A new card on a blank medium (the test stops when it cannot be made). */
 static void fresh(void)
 {
-    power_down();
-    if (med) store_medium_free(med);
-    store_medium_memory(&med);
-    power_up();
+    card_rig_close(&R);
+    if (!card_rig_open(&R)) abort();
 }
 
 static void power_cycle(void)
 {
-    power_down();
-    store_medium_power_cycle(med);
-    power_up();
+    if (!card_rig_power_cycle(&R)) abort();
 }
 
 static uint16_t select_aid(const uint8_t *aid, size_t n)
 {
-    uint16_t sw = 0;
-    gp_session_close(&ses);
-    gp_session_plain(&ses, &cl);
-    if (gp_select(&cl, aid, n, out, sizeof out, &outlen, &sw) != SEAM_OK) return 0;
-    return sw;
+    return card_rig_select_fci(&R, aid, n, out, sizeof out, &outlen);
 }
 
 /* Selects the ISD and opens an SCP03 session with C-MAC, C-DEC, R-MAC, R-ENC. */
 static bool auth(void)
 {
-    if (select_aid(ISD, sizeof ISD) != SW_NO_ERROR) return false;
     gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
-    uint16_t sw = 0;
-    seam_err e = gp_session_open(&ses, &cl, &k, 0x33, NULL, 8, &sw);
+    card_rig_test_keys(&k);
+    seam_err e = card_rig_open_sd(&R, ISD, sizeof ISD, &k, 0x33);
     gp_keys_wipe(&k);
     return e == SEAM_OK;
 }
 
 static uint16_t cmd(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t lc)
 {
-    uint16_t sw = 0;
-    outlen = 0;
-    if (gp_send_cmd(&ses, 0x80, ins, p1, p2, data, lc, true, out, sizeof out, &outlen, &sw) !=
-        SEAM_OK)
-        return 0;
-    return sw;
+    return card_rig_cmd(&R.ses, ins, p1, p2, data, lc, out, sizeof out, &outlen);
 }
 
 static void digest(uint8_t d[32])
 {
-    if (store_digest(se_store(card), d) != SEAM_OK) abort();
+    card_rig_digest(&R, d);
 }
 
 /* A command that must be refused with `want`, leaving the store exactly as it was. */
-#define REFUSED(want, ins, p1, p2, data, lc)                                                       \
-    do {                                                                                           \
-        uint8_t d0_[32], d1_[32];                                                                  \
-        digest(d0_);                                                                               \
-        CHECK_EQ(cmd(ins, p1, p2, data, lc), want);                                                \
-        digest(d1_);                                                                               \
-        CHECK_MEM(d0_, d1_, 32);                                                                   \
-    } while (0)
+#define REFUSED(want, ins, p1, p2, data, lc) CARD_RIG_REFUSED(&R, want, cmd(ins, p1, p2, data, lc))
 
 /* ---- content management APDUs ---- */
 
-typedef struct {
-    uint8_t b[1024];
-    size_t n;
-} buf;
-
-static void put(buf *b, const void *p, size_t n)
+static rig_buf for_load(const uint8_t *aid, size_t aid_len, const uint8_t *hash)
 {
-    if (n) memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-static void put_lv(buf *b, const uint8_t *p, size_t n)
-{
-    b->b[b->n++] = (uint8_t)n;
-    put(b, p, n);
-}
-
-static buf for_load(const uint8_t *aid, size_t aid_len, const uint8_t *hash)
-{
-    buf b = {.n = 0};
-    put_lv(&b, aid, aid_len);
-    put_lv(&b, ISD, sizeof ISD);
-    put_lv(&b, hash, hash ? 32 : 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, aid, aid_len);
+    rig_put_lv(&b, ISD, sizeof ISD);
+    rig_put_lv(&b, hash, hash ? 32 : 0);
     static const uint8_t params[] = {0xEF, 0x04, 0xC6, 0x02, 0x10, 0x00};
-    put_lv(&b, params, sizeof params);
-    put_lv(&b, NULL, 0);
+    rig_put_lv(&b, params, sizeof params);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
-static buf for_install(const uint8_t *elf, size_t elf_len, const uint8_t *mod, size_t mod_len,
-                       const uint8_t *aid, size_t aid_len, uint8_t priv)
+static rig_buf for_install(const uint8_t *elf, size_t elf_len, const uint8_t *mod, size_t mod_len,
+                           const uint8_t *aid, size_t aid_len, uint8_t priv)
 {
-    buf b = {.n = 0};
-    put_lv(&b, elf, elf_len);
-    put_lv(&b, mod, mod_len);
-    put_lv(&b, aid, aid_len);
-    put_lv(&b, &priv, 1);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, elf, elf_len);
+    rig_put_lv(&b, mod, mod_len);
+    rig_put_lv(&b, aid, aid_len);
+    rig_put_lv(&b, &priv, 1);
     static const uint8_t params[] = {0xC9, 0x00};
-    put_lv(&b, params, sizeof params);
-    put_lv(&b, NULL, 0);
+    rig_put_lv(&b, params, sizeof params);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
@@ -298,7 +221,7 @@ static bool vm_loads = true; /* false once the runtime answered 6A81 (not implem
 /* INSTALL [for load] + LOAD of a whole file. */
 static uint16_t load(const blob *f, const uint8_t *aid, size_t aid_len)
 {
-    buf b = for_load(aid, aid_len, NULL);
+    rig_buf b = for_load(aid, aid_len, NULL);
     uint16_t sw = cmd(0xE6, 0x02, 0x00, b.b, b.n);
     if (sw != SW_NO_ERROR) return sw;
     CHECK_EQ(outlen, 1);
@@ -310,15 +233,15 @@ static uint16_t load(const blob *f, const uint8_t *aid, size_t aid_len)
 static uint16_t install(uint8_t p1, const uint8_t *elf, size_t elf_len, const uint8_t *mod,
                         size_t mod_len, const uint8_t *aid, size_t aid_len)
 {
-    buf b = for_install(elf, elf_len, mod, mod_len, aid, aid_len, 0x00);
+    rig_buf b = for_install(elf, elf_len, mod, mod_len, aid, aid_len, 0x00);
     return cmd(0xE6, p1, 0x00, b.b, b.n);
 }
 
 static uint16_t delete_aid(const uint8_t *aid, size_t n, uint8_t p2)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     b.b[b.n++] = 0x4F;
-    put_lv(&b, aid, n);
+    rig_put_lv(&b, aid, n);
     return cmd(0xE4, 0x00, p2, b.b, b.n);
 }
 
@@ -346,7 +269,7 @@ static void test_no_session(void)
 {
     fresh();
     REQUIRE(select_aid(ISD, sizeof ISD) == SW_NO_ERROR);
-    buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, NULL);
+    rig_buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, NULL);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x02, 0x00, b.b, b.n);
     uint8_t blk[] = {0xC4, 0x01, 0x00};
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE8, 0x80, 0x00, blk, sizeof blk);
@@ -354,9 +277,9 @@ static void test_no_session(void)
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE4, 0x00, 0x00, del, sizeof del);
     /* a session at level 00 (no C-MAC) is no better */
     gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
+    card_rig_test_keys(&k);
     uint16_t sw;
-    REQUIRE(gp_session_open(&ses, &cl, &k, 0x00, NULL, 8, &sw) == SEAM_OK);
+    REQUIRE(gp_session_open(&R.ses, &R.cl, &k, 0x00, NULL, 8, &sw) == SEAM_OK);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x02, 0x00, b.b, b.n);
 }
 
@@ -368,7 +291,7 @@ static void test_load_protocol_errors(void)
     /* LOAD without INSTALL [for load] */
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE8, 0x80, 0x00, blk, sizeof blk);
     /* a block out of sequence ends the load */
-    buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, NULL);
+    rig_buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, NULL);
     REQUIRE(cmd(0xE6, 0x02, 0x00, b.b, b.n) == SW_NO_ERROR);
     uint8_t first[] = {0xC4, 0x82, 0x01, 0x00, 0x53, 0x4A};
     CHECK_EQ(cmd(0xE8, 0x00, 0x00, first, sizeof first), SW_NO_ERROR);
@@ -410,7 +333,7 @@ static void test_install_for_load_errors(void)
     fresh();
     REQUIRE(auth());
     uint8_t one = 0x00;
-    buf b;
+    rig_buf b;
     /* an AID already on the card */
     b = for_load(ISD, sizeof ISD, NULL);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
@@ -418,36 +341,36 @@ static void test_install_for_load_errors(void)
     b = for_load(ECHO_PKG, 4, NULL);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
     /* unknown security domain */
-    b = (buf){.n = 0};
-    put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
-    put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
+    rig_put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x02, 0x00, b.b, b.n);
     /* a token */
-    b = (buf){.n = 0};
-    put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, &one, 1);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, &one, 1);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
     /* a hash of the wrong length, unknown load parameters, trailing bytes, truncation */
-    b = (buf){.n = 0};
-    put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, ISD, 5);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, ISD, 5);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
-    b = (buf){.n = 0};
+    b = (rig_buf){.n = 0};
     static const uint8_t badparams[] = {0xEF, 0x03, 0xCF, 0x01, 0x00};
-    put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, badparams, sizeof badparams);
-    put_lv(&b, NULL, 0);
+    rig_put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, badparams, sizeof badparams);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
     b = for_load(ECHO_PKG, sizeof ECHO_PKG, NULL);
     b.b[b.n++] = 0x00;
@@ -462,13 +385,13 @@ static void test_install_for_load_errors(void)
                     0x00);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x0C, 0x00, b.b, b.n);
     /* make selectable of an application that is not there */
-    b = (buf){.n = 0};
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x08, 0x00, b.b, b.n);
     /* DELETE: unknown AID, the ISD */
     uint8_t d[32];
@@ -493,7 +416,7 @@ static void test_load_checks(void)
     /* the hash does not match */
     uint8_t h[32];
     memset(h, 0x5A, sizeof h);
-    buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, h);
+    rig_buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, h);
     REQUIRE(cmd(0xE6, 0x02, 0x00, b.b, b.n) == SW_NO_ERROR);
     CHECK_EQ(load_blocks(&echo_jcl, 200), SW_WRONG_DATA);
     /* not a load file at all */
@@ -513,7 +436,7 @@ static void test_load_install_select_delete(void)
     REQUIRE(auth());
     uint8_t h[32];
     REQUIRE(cr_sha256(echo_jcl.p, echo_jcl.n, h) == SEAM_OK);
-    buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, h);
+    rig_buf b = for_load(ECHO_PKG, sizeof ECHO_PKG, h);
     REQUIRE(cmd(0xE6, 0x02, 0x00, b.b, b.n) == SW_NO_ERROR);
     CHECK_EQ(outlen, 1);
     uint16_t sw = load_blocks(&echo_jcl, 100); /* 15 blocks */
@@ -529,7 +452,7 @@ static void test_load_install_select_delete(void)
      * security domain load file (docs/ssd.md) comes first, the search criterion leaves it out */
     gp_status_entry e[8];
     size_t n = 0;
-    CHECK_EQ(gp_get_status(&ses, GP_STATUS_LOAD_FILES, e, 8, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_get_status(&R.ses, GP_STATUS_LOAD_FILES, e, 8, &n, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
     REQUIRE(n == 2);
     static const uint8_t sd_elf[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50};
@@ -542,7 +465,7 @@ static void test_load_install_select_delete(void)
     CHECK_EQ(e[0].sd_aid_len, sizeof ISD);
     CHECK_EQ(e[0].n_modules, 0);
     n = 0;
-    CHECK_EQ(gp_get_status(&ses, GP_STATUS_LOAD_FILES_MODULES, e, 8, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_get_status(&R.ses, GP_STATUS_LOAD_FILES_MODULES, e, 8, &n, &sw), SEAM_OK);
     REQUIRE(n == 2);
     e[0] = e[1];
     CHECK_EQ(e[0].n_modules, 1);
@@ -567,7 +490,7 @@ static void test_load_install_select_delete(void)
     }
     CHECK_EQ(outlen, 1);
     n = 0;
-    CHECK_EQ(gp_get_status(&ses, GP_STATUS_APPS, e, 8, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_get_status(&R.ses, GP_STATUS_APPS, e, 8, &n, &sw), SEAM_OK);
     REQUIRE(n == 1);
     CHECK_MEM(e[0].aid, ECHO_MOD, sizeof ECHO_MOD);
     CHECK_EQ(e[0].lifecycle, 0x03);
@@ -594,40 +517,40 @@ static void test_load_install_select_delete(void)
     static const uint8_t inst2[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x01, 0x01, 0x02};
     b = for_install(ECHO_PKG, sizeof ECHO_PKG, nomod, sizeof nomod, inst2, sizeof inst2, 0x00);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x0C, 0x00, b.b, b.n);
-    /* privileges: Security Domain, Card Reset; 2 bytes */
+    /* privileges: Security Domain, DAP Verification (security domains only) */
     b = for_install(ECHO_PKG, sizeof ECHO_PKG, ECHO_MOD, sizeof ECHO_MOD, inst2, sizeof inst2,
                     0x80);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x0C, 0x00, b.b, b.n);
     b = for_install(ECHO_PKG, sizeof ECHO_PKG, ECHO_MOD, sizeof ECHO_MOD, inst2, sizeof inst2,
-                    0x04);
+                    0x40);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x0C, 0x00, b.b, b.n);
     /* install parameters without C9 */
-    b = (buf){.n = 0};
-    put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
-    put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
-    put_lv(&b, inst2, sizeof inst2);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, ECHO_PKG, sizeof ECHO_PKG);
+    rig_put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
+    rig_put_lv(&b, inst2, sizeof inst2);
     uint8_t priv = 0;
-    put_lv(&b, &priv, 1);
+    rig_put_lv(&b, &priv, 1);
     static const uint8_t ef_only[] = {0xEF, 0x04, 0xC8, 0x02, 0x01, 0x00};
-    put_lv(&b, ef_only, sizeof ef_only);
-    put_lv(&b, NULL, 0);
+    rig_put_lv(&b, ef_only, sizeof ef_only);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x0C, 0x00, b.b, b.n);
 
     /* not selectable yet */
     CHECK_EQ(select_aid(ECHO_MOD, sizeof ECHO_MOD), SW_FILE_NOT_FOUND);
     REQUIRE(auth());
     /* make selectable */
-    b = (buf){.n = 0};
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    b = (rig_buf){.n = 0};
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, ECHO_MOD, sizeof ECHO_MOD);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     CHECK_EQ(cmd(0xE6, 0x08, 0x00, b.b, b.n), SW_NO_ERROR);
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE6, 0x08, 0x00, b.b, b.n);
     n = 0;
-    CHECK_EQ(gp_get_status(&ses, GP_STATUS_APPS, e, 8, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_get_status(&R.ses, GP_STATUS_APPS, e, 8, &n, &sw), SEAM_OK);
     REQUIRE(n == 1);
     CHECK_EQ(e[0].lifecycle, 0x07);
 
@@ -638,20 +561,20 @@ static void test_load_install_select_delete(void)
         static const uint8_t echo[] = {0x80, 0x01, 0x00, 0x00, 0x03, 0x01, 0x02, 0x03, 0x00};
         uint8_t resp[64];
         size_t rl = 0;
-        CHECK_EQ(card_transmit_full(sc, echo, sizeof echo, resp, sizeof resp, &rl), SEAM_OK);
+        CHECK_EQ(card_transmit_full(R.card, echo, sizeof echo, resp, sizeof resp, &rl), SEAM_OK);
         static const uint8_t want[] = {0x01, 0x02, 0x03, 0x90, 0x00};
         CHECK_EQ(rl, sizeof want);
         CHECK_MEM(resp, want, sizeof want);
         /* a SELECT that selects nothing goes to the active applet (JCRE §4.6.1): the echo
          * applet refuses CLA 00 with 6E00 */
         static const uint8_t selx[] = {0x00, 0xA4, 0x04, 0x00, 0x05, 0xF0, 0x73, 0x65, 0x61, 0x6E};
-        CHECK_EQ(card_transmit_full(sc, selx, sizeof selx, resp, sizeof resp, &rl), SEAM_OK);
+        CHECK_EQ(card_transmit_full(R.card, selx, sizeof selx, resp, sizeof resp, &rl), SEAM_OK);
         CHECK_EQ(rl, 2);
         CHECK_EQ(resp[0] << 8 | resp[1], SW_CLA_NOT_SUPPORTED);
         /* the applet is selected on channel 0: it cannot be deleted from channel 1 */
         static const uint8_t open1[] = {0x00, 0x70, 0x00, 0x01};
-        CHECK_EQ(card_transmit_full(sc, open1, sizeof open1, resp, sizeof resp, &rl), SEAM_OK);
-        cl.channel = 1;
+        CHECK_EQ(card_transmit_full(R.card, open1, sizeof open1, resp, sizeof resp, &rl), SEAM_OK);
+        R.cl.channel = 1;
         REQUIRE(auth());
         uint8_t d0[32], d1[32];
         digest(d0);
@@ -659,8 +582,8 @@ static void test_load_install_select_delete(void)
         CHECK_EQ(delete_aid(ECHO_PKG, sizeof ECHO_PKG, 0x80), SW_CONDITIONS_OF_USE_NOT_SATISFIED);
         digest(d1);
         CHECK_MEM(d0, d1, 32);
-        gp_session_close(&ses);
-        cl.channel = 0;
+        gp_session_close(&R.ses);
+        R.cl.channel = 0;
     } else {
         fprintf(stderr, "  SELECT of the applet answers %04X\n", sw);
         CHECK_EQ(sw, SW_NO_ERROR);
@@ -712,7 +635,7 @@ static void test_delete_related_and_status_continuation(void)
     CHECK_EQ(cmd(0xF2, 0x40, 0x03, all, sizeof all), SW_REFERENCED_DATA_NOT_FOUND);
     gp_status_entry e[16];
     size_t n = 0;
-    CHECK_EQ(gp_get_status(&ses, GP_STATUS_APPS, e, 16, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_get_status(&R.ses, GP_STATUS_APPS, e, 16, &n, &sw), SEAM_OK);
     CHECK_EQ(n, N);
     for (size_t i = 0; i < n && i < N; i++) {
         CHECK_MEM(e[i].aid, aid[i], 8);
@@ -744,7 +667,7 @@ static void test_delete_imported(void)
     uint16_t sw = load(&srv_jcl, SRV_PKG, sizeof SRV_PKG);
     if (!vm_ready()) return;
     REQUIRE(sw == SW_NO_ERROR);
-    buf b = for_load(CLI_PKG, sizeof CLI_PKG, NULL);
+    rig_buf b = for_load(CLI_PKG, sizeof CLI_PKG, NULL);
     REQUIRE(cmd(0xE6, 0x02, 0x00, b.b, b.n) == SW_NO_ERROR);
     CHECK_EQ(load_blocks(&cli_jcl, 240), SW_NO_ERROR);
     uint8_t d0[32], d1[32];
@@ -800,8 +723,7 @@ int main(void)
     RUN(test_delete_related_and_status_continuation);
     RUN(test_delete_imported);
     RUN(test_corrupt_load_file);
-    power_down();
-    if (med) store_medium_free(med);
+    card_rig_close(&R);
     cleanup_load_files();
     return check_summary();
 }

@@ -54,27 +54,15 @@ static uint8_t lfdb_hash[32];
 
 static uint16_t cmd(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t lc)
 {
-    uint16_t sw = 0;
-    outlen = 0;
-    if (gp_send_cmd(&R.ses, 0x80, ins, p1, p2, data, lc, true, out, sizeof out, &outlen, &sw) !=
-        SEAM_OK)
-        return 0;
-    return sw;
+    return card_rig_cmd(&R.ses, ins, p1, p2, data, lc, out, sizeof out, &outlen);
 }
 
 static void digest(uint8_t d[32])
 {
-    if (store_digest(se_store(R.se), d) != SEAM_OK) abort();
+    card_rig_digest(&R, d);
 }
 
-#define REFUSED(want, ins, p1, p2, data, lc)                                                       \
-    do {                                                                                           \
-        uint8_t d0_[32], d1_[32];                                                                  \
-        digest(d0_);                                                                               \
-        CHECK_EQ(cmd(ins, p1, p2, data, lc), want);                                                \
-        digest(d1_);                                                                               \
-        CHECK_MEM(d0_, d1_, 32);                                                                   \
-    } while (0)
+#define REFUSED(want, ins, p1, p2, data, lc) CARD_RIG_REFUSED(&R, want, cmd(ins, p1, p2, data, lc))
 
 static bool isd(void)
 {
@@ -83,9 +71,7 @@ static bool isd(void)
 
 static bool open_sd(const uint8_t *aid, size_t n, const gp_keys *k)
 {
-    if (card_rig_select(&R, aid, n) != SW_NO_ERROR) return false;
-    uint16_t sw = 0;
-    return gp_session_open(&R.ses, &R.cl, k, 0x33, NULL, 8, &sw) == SEAM_OK;
+    return card_rig_open_sd(&R, aid, n, k, 0x33) == SEAM_OK;
 }
 
 /* Creates SSD aid (privileges p0 p1 p2, Security Domain added) under the ISD, gives it key set
@@ -133,25 +119,13 @@ static bool status_of(uint8_t p1, const uint8_t *aid, size_t n, gp_status_entry 
 
 /* ---- command data ---- */
 
-typedef struct {
-    uint8_t b[600];
-    size_t n;
-} buf;
-
-static void put_lv(buf *b, const uint8_t *p, size_t n)
-{
-    b->b[b->n++] = (uint8_t)n;
-    if (n) memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-
 /* A token-signed data field: the data without its token field (INSTALL: without the final
  * empty token field), the next token identifier, signed with priv for the Delegated Management
  * SSD D (tokens are bound to the SD that executes the command, docs/dap.md). */
-static buf signed_data(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
-                       const uint8_t priv[32], uint8_t id)
+static rig_buf signed_data(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
+                           const uint8_t priv[32], uint8_t id)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     uint8_t idb[1] = {id};
     if (gpsig_token_data_sd(ins, p1, 0x00, data, len, idb, 1, NULL, 0, SSD_D, sizeof SSD_D, priv,
                             b.b, sizeof b.b, &b.n) != SEAM_OK)
@@ -161,18 +135,18 @@ static buf signed_data(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
 
 /* INSTALL [for load] data of the echo package for SD sd (may be empty) with hash (may be NULL),
  * with the empty token field. */
-static buf load_cmd(const uint8_t *sd, size_t sd_len, const uint8_t *hash)
+static rig_buf load_cmd(const uint8_t *sd, size_t sd_len, const uint8_t *hash)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     if (gp_install_for_load_data_hash(PKG, sizeof PKG, sd, sd_len, hash, hash ? 32 : 0, b.b,
                                       sizeof b.b, &b.n) != SEAM_OK)
         b.n = 0;
     return b;
 }
 
-static buf install_cmd(const uint8_t *app, size_t n)
+static rig_buf install_cmd(const uint8_t *app, size_t n)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     uint8_t priv = 0;
     if (gp_install_for_install_data(PKG, sizeof PKG, MOD, sizeof MOD, app, n, &priv, 1, NULL, 0,
                                     b.b, sizeof b.b, &b.n) != SEAM_OK)
@@ -181,34 +155,34 @@ static buf install_cmd(const uint8_t *app, size_t n)
 }
 
 /* make selectable alone: 00 00 LV(app) 00 00 (token field left to the signer) */
-static buf selectable_cmd(const uint8_t *app, size_t n)
+static rig_buf selectable_cmd(const uint8_t *app, size_t n)
 {
-    buf b = {.n = 0};
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, app, n);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, app, n);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
 /* extradition: LV(new SD) 00 LV(entry) 00 00 */
-static buf extradite_cmd(const uint8_t *to, size_t to_len, const uint8_t *aid, size_t n)
+static rig_buf extradite_cmd(const uint8_t *to, size_t to_len, const uint8_t *aid, size_t n)
 {
-    buf b = {.n = 0};
-    put_lv(&b, to, to_len);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, aid, n);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, to, to_len);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, aid, n);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
-static buf delete_cmd(const uint8_t *aid, size_t n)
+static rig_buf delete_cmd(const uint8_t *aid, size_t n)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     b.b[b.n++] = 0x4F;
-    put_lv(&b, aid, n);
+    rig_put_lv(&b, aid, n);
     return b;
 }
 
@@ -234,7 +208,7 @@ static uint16_t load_blocks(const uint8_t *dap, size_t dap_len)
 /* INSTALL [for load] (by the ISD or an AM SSD: no token) then LOAD with dap. */
 static uint16_t load_plain(const uint8_t *sd, size_t sd_len, const uint8_t *dap, size_t dap_len)
 {
-    buf b = load_cmd(sd, sd_len, NULL);
+    rig_buf b = load_cmd(sd, sd_len, NULL);
     uint16_t sw = cmd(0xE6, 0x02, 0x00, b.b, b.n);
     return sw == SW_NO_ERROR ? load_blocks(dap, dap_len) : sw;
 }
@@ -329,7 +303,7 @@ static void test_dap(void)
     REQUIRE(status_of(0x20, PKG, sizeof PKG, &e));
     CHECK_MEM(e.sd_aid, SSD_A, sizeof SSD_A);
     /* the ISD's own loads need no DAP while no SD mandates one */
-    buf del = delete_cmd(PKG, sizeof PKG);
+    rig_buf del = delete_cmd(PKG, sizeof PKG);
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, del.b, del.n), SW_NO_ERROR);
     CHECK_EQ(load_plain(NULL, 0, NULL, 0), SW_NO_ERROR);
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, del.b, del.n), SW_NO_ERROR);
@@ -364,7 +338,7 @@ static void test_dap(void)
     /* M's key goes with M, and with it the mandate */
     REQUIRE(isd());
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, del.b, del.n), SW_NO_ERROR);
-    buf dm = delete_cmd(SSD_M, sizeof SSD_M);
+    rig_buf dm = delete_cmd(SSD_M, sizeof SSD_M);
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, dm.b, dm.n), SW_NO_ERROR);
     CHECK_EQ(load_plain(NULL, 0, NULL, 0), SW_NO_ERROR);
 }
@@ -409,8 +383,8 @@ static void receipt_ok(const gpsig_lv *ctx, size_t n, uint16_t counter, uint8_t 
 /* A delegated load by D: INSTALL [for load] with token id and hash, LOAD; the last SW. */
 static uint16_t delegated_load(uint8_t id, const uint8_t *hash)
 {
-    buf b = load_cmd(SSD_D, sizeof SSD_D, hash);
-    buf t = signed_data(0xE6, 0x02, b.b, b.n - 1, tok_priv, id);
+    rig_buf b = load_cmd(SSD_D, sizeof SSD_D, hash);
+    rig_buf t = signed_data(0xE6, 0x02, b.b, b.n - 1, tok_priv, id);
     uint16_t sw = cmd(0xE6, 0x02, 0x00, t.b, t.n);
     if (sw != SW_NO_ERROR) return sw;
     if (outlen != 1 || out[0] != 0x00) return 1;
@@ -441,14 +415,14 @@ static void test_delegated(void)
     CHECK_MEM(e.sd_aid, SSD_D, sizeof SSD_D);
 
     /* install (P1 04), then make selectable (P1 08): context ELF, application */
-    buf b = install_cmd(APP1, sizeof APP1);
-    buf t = signed_data(0xE6, 0x04, b.b, b.n - 1, tok_priv, 2);
+    rig_buf b = install_cmd(APP1, sizeof APP1);
+    rig_buf t = signed_data(0xE6, 0x04, b.b, b.n - 1, tok_priv, 2);
     CHECK_EQ(cmd(0xE6, 0x04, 0x00, t.b, t.n), SW_NO_ERROR);
     gpsig_lv c_inst[2] = {{PKG, sizeof PKG}, {APP1, sizeof APP1}};
     receipt_ok(c_inst, 2, 2, 2);
     REQUIRE(status_of(0x40, APP1, sizeof APP1, &e));
     CHECK_EQ(e.lifecycle, 0x03);
-    buf ms = selectable_cmd(APP1, sizeof APP1);
+    rig_buf ms = selectable_cmd(APP1, sizeof APP1);
     t = signed_data(0xE6, 0x08, ms.b, ms.n, tok_priv, 3);
     CHECK_EQ(cmd(0xE6, 0x08, 0x00, t.b, t.n), SW_NO_ERROR);
     receipt_ok(c_inst, 2, 3, 3);
@@ -465,7 +439,7 @@ static void test_delegated(void)
     /* extradition of APP1 to E: refused while E is not D's own sub-domain (an SSD moves
      * content only within its own hierarchy, docs/ssd.md), the token left usable; once the ISD
      * has made E D's sub-domain, done: context old SD, application, new SD */
-    buf x = extradite_cmd(SSD_E, sizeof SSD_E, APP1, sizeof APP1);
+    rig_buf x = extradite_cmd(SSD_E, sizeof SSD_E, APP1, sizeof APP1);
     t = signed_data(0xE6, 0x10, x.b, x.n, tok_priv, 5);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x10, 0x00, t.b, t.n);
     {
@@ -484,7 +458,7 @@ static void test_delegated(void)
 
     /* delete of APP2: context the AID */
     REQUIRE(open_sd(SSD_D, sizeof SSD_D, &kD));
-    buf del = delete_cmd(APP2, sizeof APP2);
+    rig_buf del = delete_cmd(APP2, sizeof APP2);
     t = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 6);
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, t.b, t.n), SW_NO_ERROR);
     gpsig_lv c_del[1] = {{APP2, sizeof APP2}};
@@ -496,7 +470,7 @@ static void test_delegated(void)
     /* no token */
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, b.b, b.n);
     /* replayed: the exact command of id 4 (APP2 is gone, the command itself would work) */
-    buf b2 = install_cmd(APP2, sizeof APP2);
+    rig_buf b2 = install_cmd(APP2, sizeof APP2);
     t = signed_data(0xE6, 0x0C, b2.b, b2.n - 1, tok_priv, 4);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, t.b, t.n);
     /* an identifier below the card's highest (id 1) */
@@ -507,7 +481,7 @@ static void test_delegated(void)
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, t.b, t.n);
     /* a bit flipped in the signature, in the signed data (the application AID, the id) */
     t = signed_data(0xE6, 0x0C, b.b, b.n - 1, tok_priv, 7);
-    buf f = t;
+    rig_buf f = t;
     f.b[f.n - 1] ^= 0x01;
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, f.b, f.n);
     f = t;
@@ -524,8 +498,8 @@ static void test_delegated(void)
     /* another command's token: the same data under P1 04, the install token for a DELETE */
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x04, 0x00, t.b, t.n);
     del = delete_cmd(APP1, sizeof APP1);
-    buf dt = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 7);
-    buf mixed = dt;
+    rig_buf dt = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 7);
+    rig_buf mixed = dt;
     memcpy(mixed.b + mixed.n - 64, t.b + t.n - 64, 64);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE4, 0x00, 0x00, mixed.b, mixed.n);
     /* a valid token for what D may not touch: APP1 is E's now (not found for D), and the token
@@ -599,14 +573,14 @@ static void test_no_receipt_key(void)
 {
     REQUIRE(delegated_card(false));
     REQUIRE(open_sd(SSD_D, sizeof SSD_D, &kD));
-    buf b = load_cmd(SSD_D, sizeof SSD_D, lfdb_hash);
-    buf t = signed_data(0xE6, 0x02, b.b, b.n - 1, tok_priv, 1);
+    rig_buf b = load_cmd(SSD_D, sizeof SSD_D, lfdb_hash);
+    rig_buf t = signed_data(0xE6, 0x02, b.b, b.n - 1, tok_priv, 1);
     CHECK_EQ(cmd(0xE6, 0x02, 0x00, t.b, t.n), SW_NO_ERROR);
     CHECK_EQ(load_blocks(NULL, 0), SW_NO_ERROR);
     CHECK_EQ(outlen, 1);
     CHECK_EQ(out[0], 0x00);
-    buf del = delete_cmd(PKG, sizeof PKG);
-    buf dt = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 1);
+    rig_buf del = delete_cmd(PKG, sizeof PKG);
+    rig_buf dt = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 1);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE4, 0x00, 0x00, dt.b, dt.n);
     dt = signed_data(0xE4, 0x00, del.b, del.n, tok_priv, 2);
     CHECK_EQ(cmd(0xE4, 0x00, 0x00, dt.b, dt.n), SW_NO_ERROR);

@@ -160,25 +160,13 @@ static seam_err party_open(party *p, const uint8_t *aid, size_t n, const gp_keys
 
 static uint16_t rec_write(party *p, uint8_t rec, const uint8_t *d, size_t n)
 {
-    uint8_t out[300];
-    size_t ol = 0;
-    uint16_t sw = 0;
-    if (gp_send_cmd(&p->ses, 0x80, 0xD2, rec, 0, d, n, false, out, sizeof out, &ol, &sw)) return 0;
-    return sw;
+    return card_rig_rec_write(&p->ses, rec, d, n);
 }
 
 /* READ RECORD through p's session; out (cap 300) gets the record. */
 static uint16_t rec_read(party *p, uint8_t rec, uint8_t *out, size_t *n)
 {
-    uint8_t tmp[300];
-    size_t ol = 0;
-    uint16_t sw = 0;
-    *n = 0;
-    if (gp_send_cmd(&p->ses, 0x80, 0xB2, rec, 0, NULL, 0, true, tmp, sizeof tmp, &ol, &sw))
-        return 0;
-    memcpy(out, tmp, ol);
-    *n = ol;
-    return sw;
+    return card_rig_rec_read(&p->ses, rec, out, n);
 }
 
 /* The record rec reads back as exactly want. */
@@ -205,27 +193,12 @@ static uint16_t raw(party *p, const uint8_t *cmd, size_t len, size_t *data_len)
 static uint16_t cmd(party *p, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t lc)
 {
     uint8_t out[APDU_MAX_RESPONSE];
-    size_t ol = 0;
-    uint16_t sw = 0;
-    if (gp_send_cmd(&p->ses, 0x80, ins, p1, p2, data, lc, true, out, sizeof out, &ol, &sw))
-        return 0;
-    return sw;
-}
-
-static void digest(uint8_t d[32])
-{
-    if (store_digest(se_store(R.se), d) != SEAM_OK) abort();
+    size_t ol;
+    return card_rig_cmd(&p->ses, ins, p1, p2, data, lc, out, sizeof out, &ol);
 }
 
 /* expr (a status word) must be want, and the store must be byte for byte what it was. */
-#define REFUSED(want, expr)                                                                        \
-    do {                                                                                           \
-        uint8_t d0_[32], d1_[32];                                                                  \
-        digest(d0_);                                                                               \
-        CHECK_EQ((expr), (want));                                                                  \
-        digest(d1_);                                                                               \
-        CHECK_MEM(d0_, d1_, 32);                                                                   \
-    } while (0)
+#define REFUSED(want, expr) CARD_RIG_REFUSED(&R, want, expr)
 
 /* ---- the world: ISD, SSD A and B, their applets and secrets ---- */
 
@@ -457,63 +430,51 @@ typedef struct {
     size_t v_secret_len;
 } cross;
 
-typedef struct {
-    uint8_t b[256];
-    size_t n;
-} buf;
-
-static void put_lv(buf *b, const uint8_t *p, size_t n)
-{
-    b->b[b->n++] = (uint8_t)n;
-    if (n) memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-
 /* INSTALL [for install] data: ELF, module, instance, privileges 00, C9 00, no token. */
-static buf install_data(aid_ref elf, aid_ref mod, aid_ref app)
+static rig_buf install_data(aid_ref elf, aid_ref mod, aid_ref app)
 {
     static const uint8_t priv = 0, c9[2] = {0xC9, 0x00};
-    buf b = {.n = 0};
-    put_lv(&b, elf.aid, elf.len);
-    put_lv(&b, mod.aid, mod.len);
-    put_lv(&b, app.aid, app.len);
-    put_lv(&b, &priv, 1);
-    put_lv(&b, c9, 2);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, elf.aid, elf.len);
+    rig_put_lv(&b, mod.aid, mod.len);
+    rig_put_lv(&b, app.aid, app.len);
+    rig_put_lv(&b, &priv, 1);
+    rig_put_lv(&b, c9, 2);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
 /* INSTALL [for make selectable] / [for personalization] data: '00' '00' AID '00' '00' '00'. */
-static buf app_only_data(aid_ref app, bool with_priv)
+static rig_buf app_only_data(aid_ref app, bool with_priv)
 {
     static const uint8_t priv = 0;
-    buf b = {.n = 0};
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, app.aid, app.len);
-    put_lv(&b, &priv, with_priv ? 1 : 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, app.aid, app.len);
+    rig_put_lv(&b, &priv, with_priv ? 1 : 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
-static buf extradition_data(aid_ref to, aid_ref what)
+static rig_buf extradition_data(aid_ref to, aid_ref what)
 {
-    buf b = {.n = 0};
-    put_lv(&b, to.aid, to.len);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, what.aid, what.len);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, to.aid, to.len);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, what.aid, what.len);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
-static buf delete_data(aid_ref what)
+static rig_buf delete_data(aid_ref what)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     b.b[b.n++] = 0x4F;
-    put_lv(&b, what.aid, what.len);
+    rig_put_lv(&b, what.aid, what.len);
     return b;
 }
 
@@ -540,7 +501,7 @@ static void attack(const cross *x)
     party_init(&a, 2);
     REQUIRE(party_open(&a, x->sd.aid, x->sd.len, x->keys) == SEAM_OK);
     static const uint8_t all[] = {0x4F, 0x00};
-    buf b;
+    rig_buf b;
 
     /* install into the victim: from its load file; make its applet selectable; a load file
      * associated with the victim's SSD; its applet or SSD as personalization target */
@@ -553,12 +514,12 @@ static void attack(const cross *x)
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE6, 0x08, 0x00, b.b, b.n));
     {
         static const uint8_t pkg[] = {0xF0, 0x70, 0x77, 0x6E, 0x65, 0x64};
-        buf lf = {.n = 0};
-        put_lv(&lf, pkg, sizeof pkg);
-        put_lv(&lf, x->v_sd.aid, x->v_sd.len);
-        put_lv(&lf, NULL, 0);
-        put_lv(&lf, NULL, 0);
-        put_lv(&lf, NULL, 0);
+        rig_buf lf = {.n = 0};
+        rig_put_lv(&lf, pkg, sizeof pkg);
+        rig_put_lv(&lf, x->v_sd.aid, x->v_sd.len);
+        rig_put_lv(&lf, NULL, 0);
+        rig_put_lv(&lf, NULL, 0);
+        rig_put_lv(&lf, NULL, 0);
         REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x02, 0x00, lf.b, lf.n));
     }
     b = app_only_data(x->v_sd, false);
@@ -733,9 +694,9 @@ static void reads_refused(party *p, const uint8_t *replay, size_t replay_len)
                                 {cla_prop, 0xF2, 0x40, 0x02, 0x00}};
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         uint8_t d0[32], d1[32];
-        digest(d0);
+        card_rig_digest(&R, d0);
         uint16_t sw = raw(p, other[i], 5, &dl);
-        digest(d1);
+        card_rig_digest(&R, d1);
         CHECK(sw == SW_CLA_NOT_SUPPORTED || sw == SW_INS_NOT_SUPPORTED);
         CHECK_EQ(dl, 0);
         CHECK_MEM(d0, d1, 32);
@@ -871,7 +832,7 @@ static void test_select_leaks_nothing(void)
                               &sw) == SEAM_OK &&
             sw == SW_NO_ERROR);
     uint8_t d0[32], d1[32];
-    digest(d0);
+    card_rig_digest(&R, d0);
     CHECK_EQ(party_select(&x, APP_B, sizeof APP_B, &fl), SW_FILE_NOT_FOUND);
     CHECK_EQ(fl, 0);
     party y;
@@ -879,7 +840,7 @@ static void test_select_leaks_nothing(void)
     CHECK_EQ(party_select(&y, APP_B, sizeof APP_B, &fl), SW_FILE_NOT_FOUND);
     CHECK_EQ(party_open(&y, APP_B, sizeof APP_B, &KB), SEAM_E_NOT_FOUND);
     CHECK_EQ(party_open(&y, APP_B, sizeof APP_B, &KA), SEAM_E_NOT_FOUND);
-    digest(d1);
+    card_rig_digest(&R, d1);
     CHECK_MEM(d0, d1, 32);
     /* where it stayed selected (channel 7): the locked applet runs nothing (6985, no data),
      * B's replayed traffic included, and a SELECT of its AID there finds nothing */
@@ -952,9 +913,9 @@ static void test_channels_3_and_5(void)
     }
     /* B torn down by a bad MAC: A goes on; B's next wrapped command finds no session */
     uint8_t d0[32], d1[32];
-    digest(d0);
+    card_rig_digest(&R, d0);
     CHECK_EQ(send_bad_mac(&b), SW_SECURITY_STATUS_NOT_SATISFIED);
-    digest(d1);
+    card_rig_digest(&R, d1);
     CHECK_MEM(d0, d1, 32);
     CHECK(rec_is(&a, 0, SECRET_A, sizeof SECRET_A - 1));
     uint8_t got[300];
@@ -967,9 +928,9 @@ static void test_channels_3_and_5(void)
     REQUIRE(party_auth(&b, &KB, LVL_ALL) == SEAM_OK);
     CHECK(rec_is(&b, 0, SECRET_B, sizeof SECRET_B - 1));
     /* now A torn down (bad MAC) while B goes on */
-    digest(d0);
+    card_rig_digest(&R, d0);
     CHECK_EQ(send_bad_mac(&a), SW_SECURITY_STATUS_NOT_SATISFIED);
-    digest(d1);
+    card_rig_digest(&R, d1);
     CHECK_MEM(d0, d1, 32);
     CHECK_EQ(rec_read(&a, 0, got, &gl), SW_SECURITY_STATUS_NOT_SATISFIED);
     CHECK(rec_is(&b, 0, SECRET_B, sizeof SECRET_B - 1));
@@ -987,9 +948,9 @@ static void test_channels_3_and_5(void)
         size_t wl = 0;
         REQUIRE(scp03_wrap_command(&a.ses.scp, &c, false, w, sizeof w, &wl) == SEAM_OK);
         w[0] = apdu_cla_encode(true, 5, true, false);
-        digest(d0);
+        card_rig_digest(&R, d0);
         CHECK_EQ(raw(&b, w, wl, NULL), SW_SECURITY_STATUS_NOT_SATISFIED);
-        digest(d1);
+        card_rig_digest(&R, d1);
         CHECK_MEM(d0, d1, 32);
     }
     CHECK_EQ(rec_read(&b, 2, got, &gl), SW_SECURITY_STATUS_NOT_SATISFIED);
@@ -1073,10 +1034,10 @@ static uint8_t other_priv[32];              /* a P-256 key of provider B's, know
 
 /* A token-signed INSTALL or DELETE data field (docs/dap.md) for the SD sd (the one that will
  * send it): data without its token field. */
-static buf tokened(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len, const uint8_t *priv,
-                   uint8_t id, aid_ref sd)
+static rig_buf tokened(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
+                       const uint8_t *priv, uint8_t id, aid_ref sd)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     uint8_t idb[1] = {id};
     if (gpsig_token_data_sd(ins, p1, 0x00, data, len, idb, 1, NULL, 0, sd.aid, sd.len, priv, b.b,
                             sizeof b.b, &b.n))
@@ -1085,10 +1046,10 @@ static buf tokened(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len, con
 }
 
 /* The same token bound to no SD: what an issuer's token was before tokens named their SD. */
-static buf tokened_unbound(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
-                           const uint8_t *priv, uint8_t id)
+static rig_buf tokened_unbound(uint8_t ins, uint8_t p1, const uint8_t *data, size_t len,
+                               const uint8_t *priv, uint8_t id)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     uint8_t idb[1] = {id};
     if (gpsig_token_data(ins, p1, 0x00, data, len, idb, 1, NULL, 0, priv, b.b, sizeof b.b, &b.n))
         b.n = 0;
@@ -1166,10 +1127,10 @@ static void test_dap_across_providers(void)
             SEAM_OK);
     REQUIRE(gpsig_dap_block_ecc(SSD_A, sizeof SSD_A, hp, dapA_priv, other, sizeof other, &ol) ==
             SEAM_OK);
-    buf ld = {.n = 0};
+    rig_buf ld = {.n = 0};
     REQUIRE(gp_install_for_load_data_hash(ECHO_PKG, sizeof ECHO_PKG, SSD_A, sizeof SSD_A, h, 32,
                                           ld.b, sizeof ld.b, &ld.n) == SEAM_OK);
-    buf t = tokened(0xE6, 0x02, ld.b, ld.n - 1, tok_priv, 1, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf t = tokened(0xE6, 0x02, ld.b, ld.n - 1, tok_priv, 1, (aid_ref){SSD_A, sizeof SSD_A});
     REQUIRE(t.n);
     party a;
     party_init(&a, 0);
@@ -1186,11 +1147,11 @@ static void test_dap_across_providers(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t d0[32], d1[32];
-        digest(d0);
+        card_rig_digest(&R, d0);
         /* the token is not consumed by a refused load: the same one serves each try */
         CHECK_EQ(cmd(&a, 0xE6, 0x02, 0x00, t.b, t.n), SW_NO_ERROR);
         CHECK_EQ(load_with_dap(&a, bad[i].dap, bad[i].len, jcl, jn), bad[i].sw);
-        digest(d1);
+        card_rig_digest(&R, d1);
         CHECK_MEM(d0, d1, 32);
         CHECK(!listed(&a.ses, GP_STATUS_LOAD_FILES, ECHO_PKG, sizeof ECHO_PKG, NULL));
     }
@@ -1198,10 +1159,10 @@ static void test_dap_across_providers(void)
     party b;
     party_init(&b, 0);
     REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
-    buf lb = {.n = 0};
+    rig_buf lb = {.n = 0};
     REQUIRE(gp_install_for_load_data_hash(ECHO_PKG, sizeof ECHO_PKG, SSD_A, sizeof SSD_A, h, 32,
                                           lb.b, sizeof lb.b, &lb.n) == SEAM_OK);
-    buf tb = tokened(0xE6, 0x02, lb.b, lb.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
+    rig_buf tb = tokened(0xE6, 0x02, lb.b, lb.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x02, 0x00, tb.b, tb.n));
     party_end(&b);
     /* the genuine one: loaded, associated with A */
@@ -1223,9 +1184,10 @@ static void test_tokens_across_providers(void)
     party_init(&b, 0);
     uint8_t d0[32], d1[32];
     /* B's applet, installed by B with the issuer's token 1 */
-    buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
-                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
+    rig_buf ib =
+        install_data((aid_ref){PROV_PKG, sizeof PROV_PKG}, (aid_ref){PROV_MOD, sizeof PROV_MOD},
+                     (aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, (aid_ref){SSD_B, sizeof SSD_B});
     REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
     CHECK_EQ(cmd(&b, 0xE6, 0x0C, 0x00, t1.b, t1.n), SW_NO_ERROR);
     CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
@@ -1234,36 +1196,37 @@ static void test_tokens_across_providers(void)
     REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, t1.b, t1.n));
     /* genuine issuer tokens that name B's applet, sent by A: A still cannot touch it */
-    buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
-    buf t2 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t2 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE4, 0x00, 0x00, t2.b, t2.n));
-    buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 3, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 3, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, cmd(&a, 0xE6, 0x10, 0x00, t3.b, t3.n));
-    buf ms = app_only_data((aid_ref){APP_B1, sizeof APP_B1}, false);
-    buf t4 = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 4, (aid_ref){SSD_A, sizeof SSD_A});
-    digest(d0);
+    rig_buf ms = app_only_data((aid_ref){APP_B1, sizeof APP_B1}, false);
+    rig_buf t4 = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 4, (aid_ref){SSD_A, sizeof SSD_A});
+    card_rig_digest(&R, d0);
     CHECK(cmd(&a, 0xE6, 0x08, 0x00, t4.b, t4.n) != SW_NO_ERROR);
-    digest(d1);
+    card_rig_digest(&R, d1);
     CHECK_MEM(d0, d1, 32);
     /* A's own install: a token A signed itself (with its DAP key, or B's key), a truncated
      * token, a bit-flipped one: refused; the issuer's: done */
-    buf ia = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
-                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_A1, sizeof APP_A1});
-    buf f1 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, dapA_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf ia =
+        install_data((aid_ref){PROV_PKG, sizeof PROV_PKG}, (aid_ref){PROV_MOD, sizeof PROV_MOD},
+                     (aid_ref){APP_A1, sizeof APP_A1});
+    rig_buf f1 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, dapA_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, f1.b, f1.n));
-    buf f2 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, other_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf f2 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, other_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, f2.b, f2.n));
-    buf t5 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf t5 = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, (aid_ref){SSD_A, sizeof SSD_A});
     REQUIRE(t5.n > 70);
-    buf cut = t5;
+    rig_buf cut = t5;
     cut.n--;
     cut.b[cut.n - 64]--; /* the token's length byte, one less */
-    digest(d0);
+    card_rig_digest(&R, d0);
     CHECK(cmd(&a, 0xE6, 0x0C, 0x00, cut.b, cut.n) != SW_NO_ERROR);
-    digest(d1);
+    card_rig_digest(&R, d1);
     CHECK_MEM(d0, d1, 32);
-    buf flip = t5;
+    rig_buf flip = t5;
     flip.b[flip.n - 1] ^= 0x01;
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, flip.b, flip.n));
     /* the issuer's token for A's install: done, the applet associated with A */
@@ -1293,10 +1256,11 @@ static void test_token_bound_to_sd(void)
     party_init(&a, 0);
     party_init(&b, 1);
     REQUIRE(chan_open(1) == SW_NO_ERROR);
-    buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
-                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf for_b = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
-    buf unbound = tokened_unbound(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 2);
+    rig_buf ib =
+        install_data((aid_ref){PROV_PKG, sizeof PROV_PKG}, (aid_ref){PROV_MOD, sizeof PROV_MOD},
+                     (aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf for_b = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
+    rig_buf unbound = tokened_unbound(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 2);
     REQUIRE(for_b.n && unbound.n);
     /* SELECT SSD A, SCP03 with A's keys, 80 E6 0C 00 with the issuer's data meant for B */
     REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
@@ -1304,16 +1268,16 @@ static void test_token_bound_to_sd(void)
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x0C, 0x00, unbound.b, unbound.n));
     CHECK(!listed(&a.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, NULL));
     /* make selectable, extradition and delete forms: a token for B does nothing in A */
-    buf ms = app_only_data((aid_ref){APP_A, sizeof APP_A}, false);
-    buf tms = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 3, b_ref);
+    rig_buf ms = app_only_data((aid_ref){APP_A, sizeof APP_A}, false);
+    rig_buf tms = tokened(0xE6, 0x08, ms.b, ms.n - 1, tok_priv, 3, b_ref);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x08, 0x00, tms.b, tms.n));
-    buf del = delete_data((aid_ref){SSD_A, sizeof SSD_A});
-    buf tdel = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 4, b_ref);
+    rig_buf del = delete_data((aid_ref){SSD_A, sizeof SSD_A});
+    rig_buf tdel = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 4, b_ref);
     {
         uint8_t d0[32], d1[32];
-        digest(d0);
+        card_rig_digest(&R, d0);
         CHECK(cmd(&a, 0xE4, 0x00, 0x00, tdel.b, tdel.n) != SW_NO_ERROR);
-        digest(d1);
+        card_rig_digest(&R, d1);
         CHECK_MEM(d0, d1, 32);
     }
     /* in B: the unbound form is refused too, the token issued for B works */
@@ -1322,9 +1286,10 @@ static void test_token_bound_to_sd(void)
     CHECK_EQ(cmd(&b, 0xE6, 0x0C, 0x00, for_b.b, for_b.n), SW_NO_ERROR);
     CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
     /* and a token issued for A works in A */
-    buf ia = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
-                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_A1, sizeof APP_A1});
-    buf for_a = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, a_ref);
+    rig_buf ia =
+        install_data((aid_ref){PROV_PKG, sizeof PROV_PKG}, (aid_ref){PROV_MOD, sizeof PROV_MOD},
+                     (aid_ref){APP_A1, sizeof APP_A1});
+    rig_buf for_a = tokened(0xE6, 0x0C, ia.b, ia.n - 1, tok_priv, 5, a_ref);
     REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
     CHECK_EQ(cmd(&a, 0xE6, 0x0C, 0x00, for_a.b, for_a.n), SW_NO_ERROR);
     CHECK(assoc_is(&a.ses, GP_STATUS_APPS, APP_A1, sizeof APP_A1, SSD_A, sizeof SSD_A));
@@ -1346,7 +1311,7 @@ static void test_isd_cannot_extradite_provider_content(void)
     REQUIRE(party_open(&isd, ISD, sizeof ISD, &KISD) == SEAM_OK);
     const aid_ref to_isd = {ISD, sizeof ISD};
     /* 80 E6 10 00 08 A000000151000000 00 08 F070726F7601010B 00 00 00 */
-    buf b = extradition_data(to_isd, (aid_ref){APP_B, sizeof APP_B});
+    rig_buf b = extradition_data(to_isd, (aid_ref){APP_B, sizeof APP_B});
     REQUIRE(b.n == 1 + 8 + 1 + 1 + 8 + 3);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&isd, 0xE6, 0x10, 0x00, b.b, b.n));
     b = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B, sizeof APP_B});
@@ -1388,7 +1353,7 @@ static void test_no_push_into_other_provider(void)
     REQUIRE(chan_open(1) == SW_NO_ERROR);
     REQUIRE(party_open(&a, SSD_A, sizeof SSD_A, &KA) == SEAM_OK);
     /* 80 E6 10 00 09 A0000001515350410B 00 08 F070726F7601010C 00 00 00 */
-    buf x = extradition_data((aid_ref){SSD_B, sizeof SSD_B}, (aid_ref){APP_A2, sizeof APP_A2});
+    rig_buf x = extradition_data((aid_ref){SSD_B, sizeof SSD_B}, (aid_ref){APP_A2, sizeof APP_A2});
     REQUIRE(x.n == 1 + 9 + 1 + 1 + 8 + 3);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&a, 0xE6, 0x10, 0x00, x.b, x.n));
     x = extradition_data((aid_ref){ISD, sizeof ISD}, (aid_ref){APP_A2, sizeof APP_A2});
@@ -1429,20 +1394,21 @@ static void test_no_push_delegated(void)
     party b;
     party_init(&b, 0);
     REQUIRE(party_open(&b, SSD_B, sizeof SSD_B, &KB) == SEAM_OK);
-    buf ib = install_data((aid_ref){PROV_PKG, sizeof PROV_PKG},
-                          (aid_ref){PROV_MOD, sizeof PROV_MOD}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
+    rig_buf ib =
+        install_data((aid_ref){PROV_PKG, sizeof PROV_PKG}, (aid_ref){PROV_MOD, sizeof PROV_MOD},
+                     (aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t1 = tokened(0xE6, 0x0C, ib.b, ib.n - 1, tok_priv, 1, b_ref);
     REQUIRE(cmd(&b, 0xE6, 0x0C, 0x00, t1.b, t1.n) == SW_NO_ERROR);
-    buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t2 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
+    rig_buf ex = extradition_data((aid_ref){SSD_A, sizeof SSD_A}, (aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t2 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x10, 0x00, t2.b, t2.n));
     ex = extradition_data((aid_ref){ISD, sizeof ISD}, (aid_ref){APP_B1, sizeof APP_B1});
-    buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
+    rig_buf t3 = tokened(0xE6, 0x10, ex.b, ex.n - 1, tok_priv, 2, b_ref);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, cmd(&b, 0xE6, 0x10, 0x00, t3.b, t3.n));
     CHECK(assoc_is(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, SSD_B, sizeof SSD_B));
     /* identifier 2 was not consumed: B's delete of its own applet with it works */
-    buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
-    buf t4 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, b_ref);
+    rig_buf del = delete_data((aid_ref){APP_B1, sizeof APP_B1});
+    rig_buf t4 = tokened(0xE4, 0x00, del.b, del.n, tok_priv, 2, b_ref);
     CHECK_EQ(cmd(&b, 0xE4, 0x00, 0x00, t4.b, t4.n), SW_NO_ERROR);
     CHECK(!listed(&b.ses, GP_STATUS_APPS, APP_B1, sizeof APP_B1, NULL));
     party_end(&b);

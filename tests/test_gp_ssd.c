@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 
+#include "cardrig.h"
 #include "check.h"
 #include "seam/gpclient.h"
 #include "seam/se.h"
@@ -18,94 +19,44 @@
 #include "seam/transport.h"
 
 static const uint8_t ISD[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00, 0x00};
-static const uint8_t TESTKEY[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
-                                    0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
 static const uint8_t SD_ELF[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50};
 static const uint8_t SD_MOD[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41};
 static const uint8_t SSD1[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x01};
 static const uint8_t SSD2[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x02};
 static const uint8_t SSD3[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x03};
 
-static store_medium *med;
-static se *card;
-static seam_card *sc;
-static gp_client cl;
-static gp_session ses;
+static card_rig R;
 static uint8_t out[APDU_MAX_RESPONSE];
 static size_t outlen;
 static gp_keys k1, k2;
 
-static seam_err fn_transmit(void *ctx, const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
-                            size_t *resp_len)
-{
-    return se_transmit(ctx, cmd, len, resp, cap, resp_len);
-}
-static seam_err fn_reset(void *ctx, uint8_t *atr, size_t cap, size_t *atr_len)
-{
-    return se_reset(ctx, atr, cap, atr_len);
-}
-
-static void power_up(void)
-{
-    char msg[256];
-    se_config cfg = {.medium = med, .quiet = true};
-    seam_err e = se_open(&card, &cfg, msg, sizeof msg);
-    if (e != SEAM_OK) {
-        fprintf(stderr, "se_open: %s: %s\n", seam_strerror(e), msg);
-        abort();
-    }
-    seam_card_fns fns = {fn_transmit, fn_reset, card};
-    if (card_open_fns(&sc, &fns) != SEAM_OK) abort();
-    memset(&cl, 0, sizeof cl);
-    cl.card = sc;
-    gp_session_plain(&ses, &cl);
-}
-
-static void power_down(void)
-{
-    gp_session_close(&ses);
-    if (sc) card_close(sc);
-    if (card) se_close(card);
-    sc = NULL;
-    card = NULL;
-}
-
+/* A new card on a blank medium (the test stops when it cannot be made). */
 static void fresh(void)
 {
-    power_down();
-    if (med) store_medium_free(med);
-    store_medium_memory(&med);
-    power_up();
+    card_rig_close(&R);
+    if (!card_rig_open(&R)) abort();
 }
 
 static void power_cycle(void)
 {
-    power_down();
-    store_medium_power_cycle(med);
-    power_up();
+    if (!card_rig_power_cycle(&R)) abort();
 }
 
 static uint16_t select_aid(const uint8_t *aid, size_t n)
 {
-    uint16_t sw = 0;
-    gp_session_close(&ses);
-    gp_session_plain(&ses, &cl);
-    if (gp_select(&cl, aid, n, out, sizeof out, &outlen, &sw) != SEAM_OK) return 0;
-    return sw;
+    return card_rig_select_fci(&R, aid, n, out, sizeof out, &outlen);
 }
 
 /* Selects sd and opens an SCP03 session (level 33) with keys k: the gp_session_open result. */
 static seam_err open_sd(const uint8_t *sd, size_t n, const gp_keys *k)
 {
-    if (select_aid(sd, n) != SW_NO_ERROR) return SEAM_E_NOT_FOUND;
-    uint16_t sw = 0;
-    return gp_session_open(&ses, &cl, k, 0x33, NULL, 8, &sw);
+    return card_rig_open_sd(&R, sd, n, k, 0x33);
 }
 
 static bool auth(void)
 {
     gp_keys k;
-    gp_keys_set(&k, TESTKEY, TESTKEY, TESTKEY, 16, 0);
+    card_rig_test_keys(&k);
     seam_err e = open_sd(ISD, sizeof ISD, &k);
     gp_keys_wipe(&k);
     return e == SEAM_OK;
@@ -113,84 +64,55 @@ static bool auth(void)
 
 static uint16_t cmd(uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *data, size_t lc)
 {
-    uint16_t sw = 0;
-    outlen = 0;
-    if (gp_send_cmd(&ses, 0x80, ins, p1, p2, data, lc, true, out, sizeof out, &outlen, &sw) !=
-        SEAM_OK)
-        return 0;
-    return sw;
+    return card_rig_cmd(&R.ses, ins, p1, p2, data, lc, out, sizeof out, &outlen);
 }
 
-static void digest(uint8_t d[32])
-{
-    if (store_digest(se_store(card), d) != SEAM_OK) abort();
-}
-
-#define REFUSED(want, ins, p1, p2, data, lc)                                                       \
-    do {                                                                                           \
-        uint8_t d0_[32], d1_[32];                                                                  \
-        digest(d0_);                                                                               \
-        CHECK_EQ(cmd(ins, p1, p2, data, lc), want);                                                \
-        digest(d1_);                                                                               \
-        CHECK_MEM(d0_, d1_, 32);                                                                   \
-    } while (0)
-
-typedef struct {
-    uint8_t b[512];
-    size_t n;
-} buf;
-
-static void put_lv(buf *b, const uint8_t *p, size_t n)
-{
-    b->b[b->n++] = (uint8_t)n;
-    if (n) memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
+#define REFUSED(want, ins, p1, p2, data, lc) CARD_RIG_REFUSED(&R, want, cmd(ins, p1, p2, data, lc))
 
 /* INSTALL [for install (and make selectable)] data of an SSD. */
-static buf sd_install(const uint8_t *aid, size_t aid_len, const uint8_t *priv, size_t priv_len,
-                      const uint8_t *c9, size_t c9_len)
+static rig_buf sd_install(const uint8_t *aid, size_t aid_len, const uint8_t *priv, size_t priv_len,
+                          const uint8_t *c9, size_t c9_len)
 {
-    buf b = {.n = 0};
-    put_lv(&b, SD_ELF, sizeof SD_ELF);
-    put_lv(&b, SD_MOD, sizeof SD_MOD);
-    put_lv(&b, aid, aid_len);
-    put_lv(&b, priv, priv_len);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, SD_ELF, sizeof SD_ELF);
+    rig_put_lv(&b, SD_MOD, sizeof SD_MOD);
+    rig_put_lv(&b, aid, aid_len);
+    rig_put_lv(&b, priv, priv_len);
     uint8_t params[64] = {0xC9, (uint8_t)c9_len};
     if (c9_len) memcpy(params + 2, c9, c9_len);
-    put_lv(&b, params, 2 + c9_len);
-    put_lv(&b, NULL, 0);
+    rig_put_lv(&b, params, 2 + c9_len);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
 static uint16_t create_ssd(const uint8_t *aid, size_t n, uint8_t p0, uint8_t p1, uint8_t p2)
 {
     uint8_t priv[3] = {p0, p1, p2};
-    buf b = sd_install(aid, n, priv, 3, NULL, 0);
+    rig_buf b = sd_install(aid, n, priv, 3, NULL, 0);
     return cmd(0xE6, 0x0C, 0x00, b.b, b.n);
 }
 
-static buf perso(const uint8_t *aid, size_t n)
+static rig_buf perso(const uint8_t *aid, size_t n)
 {
-    buf b = {.n = 0};
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, aid, n);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, aid, n);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
-static buf extradite(const uint8_t *to, size_t to_len, const uint8_t *aid, size_t n)
+static rig_buf extradite(const uint8_t *to, size_t to_len, const uint8_t *aid, size_t n)
 {
-    buf b = {.n = 0};
-    put_lv(&b, to, to_len);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, aid, n);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, to, to_len);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, aid, n);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     return b;
 }
 
@@ -201,9 +123,9 @@ static uint16_t set_status(uint8_t p1, uint8_t p2, const uint8_t *aid, size_t n)
 
 static uint16_t delete_aid(const uint8_t *aid, size_t n)
 {
-    buf b = {.n = 0};
+    rig_buf b = {.n = 0};
     b.b[b.n++] = 0x4F;
-    put_lv(&b, aid, n);
+    rig_put_lv(&b, aid, n);
     return cmd(0xE4, 0x00, 0x00, b.b, b.n);
 }
 
@@ -212,10 +134,10 @@ static uint16_t delete_aid(const uint8_t *aid, size_t n)
 static bool personalise(const uint8_t *aid, size_t n, const gp_keys *k)
 {
     if (!auth()) return false;
-    buf b = perso(aid, n);
+    rig_buf b = perso(aid, n);
     if (cmd(0xE6, 0x20, 0x00, b.b, b.n) != SW_NO_ERROR) return false;
     uint16_t sw = 0;
-    return gp_put_key_aes(&ses, k, 0, &sw) == SEAM_OK && sw == SW_NO_ERROR;
+    return gp_put_key_aes(&R.ses, k, 0, &sw) == SEAM_OK && sw == SW_NO_ERROR;
 }
 
 /* The GET STATUS entry of aid seen from the current session (P1 p1), or false. */
@@ -224,7 +146,7 @@ static bool status_of(uint8_t p1, const uint8_t *aid, size_t n, gp_status_entry 
     gp_status_entry e[16];
     size_t cnt = 0;
     uint16_t sw;
-    if (gp_get_status(&ses, p1, e, 16, &cnt, &sw) != SEAM_OK) return false;
+    if (gp_get_status(&R.ses, p1, e, 16, &cnt, &sw) != SEAM_OK) return false;
     for (size_t i = 0; i < cnt; i++)
         if (e[i].aid_len == n && memcmp(e[i].aid, aid, n) == 0) {
             *out_e = e[i];
@@ -259,12 +181,12 @@ static void test_sd_load_file(void)
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE4, 0x00, 0x80, d, sizeof d);
     uint8_t dm[] = {0x4F, 0x08, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41};
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE4, 0x00, 0x00, dm, sizeof dm);
-    buf b = {.n = 0};
-    put_lv(&b, SD_ELF, sizeof SD_ELF);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
-    put_lv(&b, NULL, 0);
+    rig_buf b = {.n = 0};
+    rig_put_lv(&b, SD_ELF, sizeof SD_ELF);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
+    rig_put_lv(&b, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, b.b, b.n);
     uint8_t sdp = 0x80;
     b = sd_install(SD_MOD, sizeof SD_MOD, &sdp, 1, NULL, 0);
@@ -277,7 +199,7 @@ static void test_create_ssd(void)
     REQUIRE(auth());
     /* INSTALL [for install] then [for make selectable] */
     uint8_t sdp = 0x80;
-    buf b = sd_install(SSD1, sizeof SSD1, &sdp, 1, NULL, 0);
+    rig_buf b = sd_install(SSD1, sizeof SSD1, &sdp, 1, NULL, 0);
     CHECK_EQ(cmd(0xE6, 0x04, 0x00, b.b, b.n), SW_NO_ERROR);
     CHECK_EQ(outlen, 1);
     gp_status_entry e;
@@ -290,13 +212,13 @@ static void test_create_ssd(void)
     CHECK_MEM(e.elf_aid, SD_ELF, sizeof SD_ELF);
     CHECK_EQ(select_aid(SSD1, sizeof SSD1), SW_FILE_NOT_FOUND); /* INSTALLED */
     REQUIRE(auth());
-    buf ms = {.n = 0};
-    put_lv(&ms, NULL, 0);
-    put_lv(&ms, NULL, 0);
-    put_lv(&ms, SSD1, sizeof SSD1);
-    put_lv(&ms, NULL, 0);
-    put_lv(&ms, NULL, 0);
-    put_lv(&ms, NULL, 0);
+    rig_buf ms = {.n = 0};
+    rig_put_lv(&ms, NULL, 0);
+    rig_put_lv(&ms, NULL, 0);
+    rig_put_lv(&ms, SSD1, sizeof SSD1);
+    rig_put_lv(&ms, NULL, 0);
+    rig_put_lv(&ms, NULL, 0);
+    rig_put_lv(&ms, NULL, 0);
     CHECK_EQ(cmd(0xE6, 0x08, 0x00, ms.b, ms.n), SW_NO_ERROR);
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE6, 0x08, 0x00, ms.b, ms.n);
     REQUIRE(status_of(0x40, SSD1, sizeof SSD1, &e));
@@ -306,7 +228,7 @@ static void test_create_ssd(void)
     static const uint8_t iu[] = {0x80, 0x50, 0x00, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8, 0x00};
     uint16_t sw = 0;
     size_t n;
-    CHECK_EQ(gp_transmit(&cl, iu, sizeof iu, out, sizeof out, &n, &sw), SEAM_OK);
+    CHECK_EQ(gp_transmit(&R.cl, iu, sizeof iu, out, sizeof out, &n, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_REFERENCED_DATA_NOT_FOUND);
     CHECK(open_sd(SSD1, sizeof SSD1, &k1) != SEAM_OK);
     /* with P1 0C, an SCP parameter the card honours, and the 3-byte privileges */
@@ -334,18 +256,16 @@ static void test_create_refusals(void)
         {{0x00, 0x00, 0x00}, SW_WRONG_DATA}, /* no Security Domain */
         {{0x81, 0x00, 0x00}, SW_WRONG_DATA}, /* Mandated DAP without DAP Verification */
         {{0xA0, 0x40, 0x00}, SW_WRONG_DATA}, /* Delegated and Authorized Management */
-        {{0x84, 0x00, 0x00}, SW_WRONG_DATA}, /* Card Reset */
-        {{0x80, 0x02, 0x00}, SW_WRONG_DATA}, /* Final Application */
         {{0x80, 0x01, 0x00}, SW_WRONG_DATA}, /* Global Service */
         {{0x80, 0x00, 0x40}, SW_WRONG_DATA}, /* byte 3 bits GP does not define */
     };
     for (size_t i = 0; i < SEAM_ARRAY_LEN(privs); i++) {
-        buf b = sd_install(SSD2, sizeof SSD2, privs[i].p, 3, NULL, 0);
+        rig_buf b = sd_install(SSD2, sizeof SSD2, privs[i].p, 3, NULL, 0);
         REFUSED(privs[i].sw, 0xE6, 0x0C, 0x00, b.b, b.n);
     }
     /* 2-byte privileges, none */
     uint8_t p2[2] = {0x80, 0x00};
-    buf b = sd_install(SSD2, sizeof SSD2, p2, 2, NULL, 0);
+    rig_buf b = sd_install(SSD2, sizeof SSD2, p2, 2, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x0C, 0x00, b.b, b.n);
     b = sd_install(SSD2, sizeof SSD2, NULL, 0, NULL, 0);
     REFUSED(SW_WRONG_DATA, 0xE6, 0x0C, 0x00, b.b, b.n);
@@ -399,7 +319,7 @@ static void test_personalisation(void)
     REQUIRE(auth());
     REQUIRE(create_ssd(SSD1, sizeof SSD1, 0x80, 0x00, 0x00) == SW_NO_ERROR);
     /* refusals of INSTALL [for personalization] */
-    buf b = perso(SSD2, sizeof SSD2);
+    rig_buf b = perso(SSD2, sizeof SSD2);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x20, 0x00, b.b, b.n);
     b = perso(ISD, sizeof ISD);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x20, 0x00, b.b, b.n);
@@ -410,17 +330,17 @@ static void test_personalisation(void)
     uint8_t before[256];
     size_t bn = 0;
     uint16_t sw = 0;
-    REQUIRE(gp_get_data(&ses, GP_TAG_KEY_INFO, before, sizeof before, &bn, &sw) == SEAM_OK);
+    REQUIRE(gp_get_data(&R.ses, GP_TAG_KEY_INFO, before, sizeof before, &bn, &sw) == SEAM_OK);
     /* first keys through the ISD */
     REQUIRE(personalise(SSD1, sizeof SSD1, &k1));
     uint8_t after[256];
     size_t an = 0;
-    REQUIRE(gp_get_data(&ses, GP_TAG_KEY_INFO, after, sizeof after, &an, &sw) == SEAM_OK);
+    REQUIRE(gp_get_data(&R.ses, GP_TAG_KEY_INFO, after, sizeof after, &an, &sw) == SEAM_OK);
     CHECK_EQ(an, bn);
     CHECK_MEM(after, before, bn); /* the ISD's keys are untouched */
     /* a new session forgets the target: PUT KEY goes to the ISD itself */
     REQUIRE(auth());
-    CHECK_EQ(gp_put_key_aes(&ses, &k2, 0, &sw), SEAM_OK);
+    CHECK_EQ(gp_put_key_aes(&R.ses, &k2, 0, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
     /* so does another INSTALL (here a refused one) */
     gp_keys k = k2;
@@ -429,18 +349,18 @@ static void test_personalisation(void)
     CHECK_EQ(cmd(0xE6, 0x20, 0x00, b.b, b.n), SW_NO_ERROR);
     b = perso(SSD2, sizeof SSD2);
     CHECK_EQ(cmd(0xE6, 0x20, 0x00, b.b, b.n), SW_REFERENCED_DATA_NOT_FOUND);
-    CHECK_EQ(gp_put_key_aes(&ses, &k, 0, &sw), SEAM_OK);
+    CHECK_EQ(gp_put_key_aes(&R.ses, &k, 0, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
     /* the SSD authenticates with k1 only: the ISD's keys open nothing there */
     gp_keys t;
-    gp_keys_set(&t, TESTKEY, TESTKEY, TESTKEY, 16, 0);
+    card_rig_test_keys(&t);
     CHECK(open_sd(SSD1, sizeof SSD1, &t) != SEAM_OK);
     CHECK(open_sd(SSD1, sizeof SSD1, &k2) != SEAM_OK);
     REQUIRE(open_sd(SSD1, sizeof SSD1, &k1) == SEAM_OK);
     /* later key sets under its own session */
     gp_keys k3 = k2;
     k3.kvn = 0x33;
-    CHECK_EQ(gp_put_key_aes(&ses, &k3, 0, &sw), SEAM_OK);
+    CHECK_EQ(gp_put_key_aes(&R.ses, &k3, 0, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
     CHECK(open_sd(SSD1, sizeof SSD1, &k3) == SEAM_OK);
     /* it personalises itself; not twice */
@@ -458,9 +378,9 @@ static void test_personalisation(void)
     size_t rl;
     static const uint8_t open3[] = {0x00, 0x70, 0x00, 0x03};
     static const uint8_t open5[] = {0x00, 0x70, 0x00, 0x05};
-    CHECK_EQ(card_transmit_full(sc, open3, sizeof open3, resp, sizeof resp, &rl), SEAM_OK);
-    CHECK_EQ(card_transmit_full(sc, open5, sizeof open5, resp, sizeof resp, &rl), SEAM_OK);
-    gp_client c3 = cl, c5 = cl;
+    CHECK_EQ(card_transmit_full(R.card, open3, sizeof open3, resp, sizeof resp, &rl), SEAM_OK);
+    CHECK_EQ(card_transmit_full(R.card, open5, sizeof open5, resp, sizeof resp, &rl), SEAM_OK);
+    gp_client c3 = R.cl, c5 = R.cl;
     c3.channel = 3;
     c5.channel = 5;
     gp_session s3, s5;
@@ -470,7 +390,7 @@ static void test_personalisation(void)
     CHECK_EQ(sw, SW_NO_ERROR);
     CHECK_EQ(gp_select(&c5, ISD, sizeof ISD, out, sizeof out, &outlen, &sw), SEAM_OK);
     CHECK_EQ(gp_session_open(&s3, &c3, &k1, 0x33, NULL, 8, &sw), SEAM_OK);
-    gp_keys_set(&t, TESTKEY, TESTKEY, TESTKEY, 16, 0);
+    card_rig_test_keys(&t);
     CHECK(gp_session_open(&s5, &c5, &k2, 0x33, NULL, 8, &sw) == SEAM_OK);
     CHECK_EQ(gp_get_data(&s3, GP_TAG_KEY_INFO, after, sizeof after, &an, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
@@ -494,7 +414,7 @@ static void test_life_cycle(void)
     REQUIRE(status_of(0x40, SSD1, sizeof SSD1, &e));
     CHECK_EQ(e.lifecycle, 0x87);
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xF0, 0x40, 0x0F, SSD1, sizeof SSD1);
-    buf b = perso(SSD1, sizeof SSD1);
+    rig_buf b = perso(SSD1, sizeof SSD1);
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE6, 0x20, 0x00, b.b, b.n);
     CHECK_EQ(select_aid(SSD1, sizeof SSD1), SW_FILE_NOT_FOUND);
     REQUIRE(auth());
@@ -530,7 +450,7 @@ static void test_card_lock_privilege(void)
     fresh();
     REQUIRE(auth());
     uint16_t sw;
-    CHECK_EQ(gp_set_card_status(&ses, GP_CARD_SECURED, &sw), SEAM_OK);
+    CHECK_EQ(gp_set_card_status(&R.ses, GP_CARD_SECURED, &sw), SEAM_OK);
     REQUIRE(create_ssd(SSD1, sizeof SSD1, 0x90, 0x00, 0x00) == SW_NO_ERROR); /* Card Lock */
     REQUIRE(personalise(SSD1, sizeof SSD1, &k1));
     REQUIRE(open_sd(SSD1, sizeof SSD1, &k1) == SEAM_OK);
@@ -539,7 +459,7 @@ static void test_card_lock_privilege(void)
     /* locked card: only the ISD is selectable */
     CHECK_EQ(select_aid(SSD1, sizeof SSD1), SW_FILE_NOT_FOUND);
     REQUIRE(auth());
-    CHECK_EQ(gp_set_card_status(&ses, GP_CARD_SECURED, &sw), SEAM_OK);
+    CHECK_EQ(gp_set_card_status(&R.ses, GP_CARD_SECURED, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
 }
 
@@ -554,12 +474,12 @@ static void test_authorized_management(void)
     /* before PERSONALIZED an SSD manages nothing */
     REQUIRE(open_sd(SSD1, sizeof SSD1, &k1) == SEAM_OK);
     uint8_t sdp = 0x80;
-    buf b = sd_install(SSD3, sizeof SSD3, &sdp, 1, NULL, 0);
+    rig_buf b = sd_install(SSD3, sizeof SSD3, &sdp, 1, NULL, 0);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, b.b, b.n);
     CHECK_EQ(set_status(0x40, 0x0F, SSD1, sizeof SSD1), SW_NO_ERROR);
     /* more privileges than it holds */
     uint8_t gd[3] = {0x80, 0x10, 0x00};
-    buf g = sd_install(SSD3, sizeof SSD3, gd, 3, NULL, 0);
+    rig_buf g = sd_install(SSD3, sizeof SSD3, gd, 3, NULL, 0);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, g.b, g.n);
     /* a sub-SSD, associated with it */
     CHECK_EQ(cmd(0xE6, 0x0C, 0x00, b.b, b.n), SW_NO_ERROR);
@@ -570,26 +490,26 @@ static void test_authorized_management(void)
     /* it may not touch what is not its own */
     uint8_t d[] = {0x4F, 0x09, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x02};
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE4, 0x00, 0x00, d, sizeof d);
-    buf x = extradite(SSD1, sizeof SSD1, SSD2, sizeof SSD2);
+    rig_buf x = extradite(SSD1, sizeof SSD1, SSD2, sizeof SSD2);
     REFUSED(SW_REFERENCED_DATA_NOT_FOUND, 0xE6, 0x10, 0x00, x.b, x.n);
-    buf lf = {.n = 0};
+    rig_buf lf = {.n = 0};
     static const uint8_t pkg[] = {0xF0, 0x73, 0x65, 0x61, 0x6D, 0x77};
-    put_lv(&lf, pkg, sizeof pkg);
-    put_lv(&lf, ISD, sizeof ISD);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, pkg, sizeof pkg);
+    rig_put_lv(&lf, ISD, sizeof ISD);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x02, 0x00, lf.b, lf.n);
     /* naming itself (or nobody) is fine */
     lf.n = 0;
-    put_lv(&lf, pkg, sizeof pkg);
-    put_lv(&lf, SSD1, sizeof SSD1);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, pkg, sizeof pkg);
+    rig_put_lv(&lf, SSD1, sizeof SSD1);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
     CHECK_EQ(cmd(0xE6, 0x02, 0x00, lf.b, lf.n), SW_NO_ERROR);
     /* it personalises its own sub-SSD */
-    buf p = perso(SSD3, sizeof SSD3);
+    rig_buf p = perso(SSD3, sizeof SSD3);
     CHECK_EQ(cmd(0xE6, 0x20, 0x00, p.b, p.n), SW_NO_ERROR);
     /* and deletes it */
     uint8_t d3[] = {0x4F, 0x09, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x03};
@@ -601,21 +521,21 @@ static void test_authorized_management(void)
     CHECK_EQ(set_status(0x40, 0x0F, SSD2, sizeof SSD2), SW_NO_ERROR);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x0C, 0x00, b.b, b.n);
     lf.n = 0;
-    put_lv(&lf, pkg, sizeof pkg);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, pkg, sizeof pkg);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, NULL, 0);
     uint8_t tok[4] = {1, 2, 3, 4};
-    put_lv(&lf, tok, sizeof tok);
+    rig_put_lv(&lf, tok, sizeof tok);
     /* a delegated load must name its SD and carry the hash the token signs */
     REFUSED(SW_WRONG_DATA, 0xE6, 0x02, 0x00, lf.b, lf.n);
     uint8_t h32[32] = {0};
     lf.n = 0;
-    put_lv(&lf, pkg, sizeof pkg);
-    put_lv(&lf, SSD2, sizeof SSD2);
-    put_lv(&lf, h32, sizeof h32);
-    put_lv(&lf, NULL, 0);
-    put_lv(&lf, tok, sizeof tok);
+    rig_put_lv(&lf, pkg, sizeof pkg);
+    rig_put_lv(&lf, SSD2, sizeof SSD2);
+    rig_put_lv(&lf, h32, sizeof h32);
+    rig_put_lv(&lf, NULL, 0);
+    rig_put_lv(&lf, tok, sizeof tok);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE6, 0x02, 0x00, lf.b, lf.n);
     REFUSED(SW_SECURITY_STATUS_NOT_SATISFIED, 0xE4, 0x00, 0x00, d3, sizeof d3);
 }
@@ -628,7 +548,7 @@ static void test_extradition(void)
     REQUIRE(create_ssd(SSD2, sizeof SSD2, 0x80, 0x00, 0x00) == SW_NO_ERROR);
     REQUIRE(create_ssd(SSD3, sizeof SSD3, 0x80, 0x00, 0x00) == SW_NO_ERROR);
     /* to an SSD not PERSONALIZED: refused */
-    buf x = extradite(SSD1, sizeof SSD1, SSD2, sizeof SSD2);
+    rig_buf x = extradite(SSD1, sizeof SSD1, SSD2, sizeof SSD2);
     REFUSED(SW_CONDITIONS_OF_USE_NOT_SATISFIED, 0xE6, 0x10, 0x00, x.b, x.n);
     CHECK_EQ(set_status(0x40, 0x0F, SSD1, sizeof SSD1), SW_NO_ERROR);
     CHECK_EQ(set_status(0x40, 0x0F, SSD2, sizeof SSD2), SW_NO_ERROR);
@@ -672,15 +592,15 @@ static void test_extradition(void)
     uint8_t resp[8];
     size_t rl;
     static const uint8_t open2[] = {0x00, 0x70, 0x00, 0x02};
-    CHECK_EQ(card_transmit_full(sc, open2, sizeof open2, resp, sizeof resp, &rl), SEAM_OK);
-    gp_client c2 = cl;
+    CHECK_EQ(card_transmit_full(R.card, open2, sizeof open2, resp, sizeof resp, &rl), SEAM_OK);
+    gp_client c2 = R.cl;
     c2.channel = 2;
     uint16_t sw;
     CHECK_EQ(gp_select(&c2, SSD2, sizeof SSD2, out, sizeof out, &outlen, &sw), SEAM_OK);
     CHECK_EQ(sw, SW_NO_ERROR);
     CHECK_EQ(delete_aid(SSD2, sizeof SSD2), SW_CONDITIONS_OF_USE_NOT_SATISFIED);
     static const uint8_t close2[] = {0x00, 0x70, 0x80, 0x02};
-    CHECK_EQ(card_transmit_full(sc, close2, sizeof close2, resp, sizeof resp, &rl), SEAM_OK);
+    CHECK_EQ(card_transmit_full(R.card, close2, sizeof close2, resp, sizeof resp, &rl), SEAM_OK);
     CHECK_EQ(delete_aid(SSD2, sizeof SSD2), SW_NO_ERROR);
     CHECK_EQ(delete_aid(SSD1, sizeof SSD1), SW_NO_ERROR);
     CHECK(!status_of(0x40, SSD1, sizeof SSD1, &e));
@@ -723,8 +643,7 @@ int main(void)
     RUN(test_authorized_management);
     RUN(test_extradition);
     RUN(test_delete_wipes_keys);
-    power_down();
-    if (med) store_medium_free(med);
+    card_rig_close(&R);
     gp_keys_wipe(&k1);
     gp_keys_wipe(&k2);
     return check_summary();

@@ -29,6 +29,21 @@
 #define SE_OBJ_ECKEY 4 /* an ECC key of a security domain (se_eckey_rec), Amendment F */
 #define SE_OBJ_SCP11C_SEEN 6 /* SCP11c sessions already accepted by an SD (scp11_sd.c) */
 
+/* The ATR's historical bytes set by GPSystem.setATRHistBytes (se_atrhist_rec). */
+#define SE_OBJ_ATRHIST 15
+
+/* The historical bytes of the ATR (ISO/IEC 7816-3 §8.2.2: at most 15, counted by T0's low
+ * nibble), as the Card Reset privilege holder set them (GP CS 2.3.1 §6.6.1 Table 6-1; Card API
+ * GPSystem.setATRHistBytes). At most one such object; without it the card's default bytes. Used
+ * from the next reset on (src/se/os/card.c). */
+#define ATR_HIST_MAX 15
+typedef struct {
+    uint8_t len; /* 0..ATR_HIST_MAX */
+    uint8_t hist[ATR_HIST_MAX];
+} se_atrhist_rec;
+/* Stores the historical bytes durably (one store transaction, or inside the caller's). */
+seam_err se_atr_hist_set(se *s, const uint8_t *hist, size_t len);
+
 /* GP card life cycle states (GP CS 2.3.1 §5.1.1, Table 11-14). */
 #define GP_CARD_OP_READY 0x01
 #define GP_CARD_INITIALIZED 0x07
@@ -219,6 +234,7 @@ struct se {
         uint8_t buf[TRUST_RX_MAX];
     } trust_rx;
     /* END trust anchors */
+    store_id atrhist_id;                 /* SE_OBJ_ATRHIST object, 0 = default ATR */
     store_id card_id;                    /* the card record */
     store_id isd_id;                     /* the ISD's registry entry */
     uint8_t scratch[APDU_MAX_DATA + 64]; /* plain command data after unwrapping */
@@ -432,6 +448,14 @@ uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c,
  * SW (6A80 an inconsistent set, 6982 more than an SSD may grant). */
 uint16_t ssd_privileges_check(se *s, store_id granter, bool is_sd, const uint8_t *p, size_t n,
                               uint8_t out[3]);
+/* Card Reset and Final Application (GP CS 2.3.1 §6.6.1 Table 6-1; docs/ssd.md): one entry holds
+ * each, the ISD unless another has it. ssd_priv_holder: the non-ISD entry whose priv[byte] has
+ * bit, else the ISD. ssd_priv_take (inside the caller's transaction): entry `to` is granted pv;
+ * those two privileges are cleared from every other entry. ssd_priv_return (inside the caller's
+ * transaction, before `gone` is freed): the ISD gets back what gone held of them. */
+store_id ssd_priv_holder(se *s, int byte, uint8_t bit);
+seam_err ssd_priv_take(se *s, store_id to, const uint8_t pv[3]);
+seam_err ssd_priv_return(se *s, store_id gone);
 /* Checks the C9 value of an SSD's install parameters (docs/ssd.md): 0 or 6A80. */
 uint16_t ssd_install_params_check(se *s, const uint8_t *c9, size_t n);
 /* SET STATUS (GP CS 2.3.1 §11.10) of an application or SSD (P1 40) or of an SSD with its

@@ -521,6 +521,8 @@ static uint16_t install_for_install(se *s, store_id sd, cm_authority auth, uint8
     store_id app_id = 0;
     e = store_alloc(s->st, 0, SE_OBJ_REGISTRY, sizeof rec, &app_id);
     if (e == SEAM_OK) e = store_write(s->st, app_id, 0, &rec, sizeof rec);
+    /* Card Reset, Final Application: one holder (ssd.c) */
+    if (e == SEAM_OK) e = ssd_priv_take(s, app_id, pv);
     sw = se_sw_of(e);
     if (sw == SW_NO_ERROR && !is_sd) {
         s->cm->msg[0] = 0;
@@ -781,12 +783,14 @@ uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool r
                 return SW_CONDITIONS_OF_USE_NOT_SATISFIED; /* content still associated */
         }
         if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
-        sw = se_sw_of(ssd_free_owned(s, id));
+        sw = se_sw_of(ssd_priv_return(s, id));
+        if (sw == SW_NO_ERROR) sw = se_sw_of(ssd_free_owned(s, id));
         if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
     } else if (e->kind == REG_KIND_APP) {
         if (selected_anywhere(s, id)) return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
         if ((err = store_tx_begin(s->st)) != SEAM_OK) return se_sw_of(err);
-        sw = jcvm_delete_app(s, id);
+        sw = se_sw_of(ssd_priv_return(s, id));
+        if (sw == SW_NO_ERROR) sw = jcvm_delete_app(s, id);
         if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, id));
     } else {
         /* a load file: its applications go with it only when asked (P2 80), and only when the
@@ -803,7 +807,8 @@ uint16_t cm_delete(se *s, uint8_t ch, const uint8_t *aid, size_t aid_len, bool r
         for (store_id a = reg_next(s, 0); sw == SW_NO_ERROR && a; a = reg_next(s, a)) {
             const se_reg_rec *ar = reg_get(s, a);
             if (!ar || ar->kind != REG_KIND_APP || seam_be32(ar->elf_id) != id) continue;
-            sw = jcvm_delete_app(s, a);
+            sw = se_sw_of(ssd_priv_return(s, a));
+            if (sw == SW_NO_ERROR) sw = jcvm_delete_app(s, a);
             if (sw == SW_NO_ERROR) sw = se_sw_of(store_free(s->st, a));
         }
         if (sw == SW_NO_ERROR) sw = jcvm_delete_pkg(s, pkg);

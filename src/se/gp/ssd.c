@@ -19,6 +19,7 @@
  *    (dap_delegated_done), so a refused or torn operation leaves the token usable.
  * docs/ssd.md lists every rule with its GP section and the choices where GP leaves room.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "se/gp/dap.h"
@@ -69,11 +70,59 @@ uint16_t cm_delegated_token_check(se *s, store_id sd, const apdu_cmd *c, dap_tok
  * keys instead of the ISD's). */
 #define ONE1 GP_PRIV1_TOKEN_VERIFICATION
 #define ONE2 GP_PRIV2_RECEIPT_GENERATION
-/* Privileges seam does not implement for new entries: Card Reset (default selection of an
- * application), Final Application (CARD_LOCKED selection of an application) and Global
- * Service (no global services). */
-#define NOT_IMPL0 GP_PRIV0_CARD_RESET
-#define NOT_IMPL1 (GP_PRIV1_FINAL_APPLICATION | GP_PRIV1_GLOBAL_SERVICE)
+/* Privileges seam does not implement for new entries: Global Service (no global services). */
+#define NOT_IMPL0 0
+#define NOT_IMPL1 GP_PRIV1_GLOBAL_SERVICE
+/* Privileges one entry holds at a time, the ISD by default (docs/ssd.md): Card Reset (the
+ * application implicitly selected on the basic logical channel after a reset, GP CS 2.3.1
+ * §6.6.1 Table 6-1, §6.4.2.1.1 as numbered in GP CS 2.2) and Final Application (the one
+ * selected there in CARD_LOCKED and TERMINATED, same section). Granting one takes it from the
+ * previous holder; deleting the holder gives it back to the ISD. */
+#define MOVE0 GP_PRIV0_CARD_RESET
+#define MOVE1 GP_PRIV1_FINAL_APPLICATION
+
+store_id ssd_priv_holder(se *s, int byte, uint8_t bit)
+{
+    if (byte < 0 || byte > 2) return 0;
+    for (store_id id = reg_next(s, 0); id; id = reg_next(s, id)) {
+        const se_reg_rec *r = reg_get(s, id);
+        if (r && id != s->isd_id && r->kind != REG_KIND_LOAD_FILE && (r->priv[byte] & bit))
+            return id;
+    }
+    return s->isd_id;
+}
+
+static seam_err priv_bits_set(se *s, store_id id, uint8_t clear0, uint8_t clear1, uint8_t set0,
+                              uint8_t set1)
+{
+    const se_reg_rec *r = reg_get(s, id);
+    if (!r) return SEAM_E_CORRUPT;
+    uint8_t v[2] = {(uint8_t)((r->priv[0] & ~clear0) | set0),
+                    (uint8_t)((r->priv[1] & ~clear1) | set1)};
+    if (v[0] == r->priv[0] && v[1] == r->priv[1]) return SEAM_OK;
+    return store_write(s->st, id, offsetof(se_reg_rec, priv), v, 2);
+}
+
+seam_err ssd_priv_take(se *s, store_id to, const uint8_t pv[3])
+{
+    uint8_t m0 = pv[0] & MOVE0, m1 = pv[1] & MOVE1;
+    if (!m0 && !m1) return SEAM_OK;
+    for (store_id id = reg_next(s, 0); id; id = reg_next(s, id)) {
+        if (id == to) continue;
+        seam_err e = priv_bits_set(s, id, m0, m1, 0, 0);
+        if (e != SEAM_OK) return e;
+    }
+    return SEAM_OK;
+}
+
+seam_err ssd_priv_return(se *s, store_id gone)
+{
+    const se_reg_rec *r = reg_get(s, gone);
+    if (!r || gone == s->isd_id) return SEAM_OK;
+    uint8_t m0 = r->priv[0] & MOVE0, m1 = r->priv[1] & MOVE1;
+    if (!m0 && !m1) return SEAM_OK;
+    return priv_bits_set(s, s->isd_id, 0, 0, m0, m1);
+}
 
 uint16_t ssd_privileges_check(se *s, store_id granter, bool is_sd, const uint8_t *p, size_t n,
                               uint8_t out[3])

@@ -239,6 +239,27 @@ int jv_gp_terminate_card(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
     return 0;
 }
 
+/* GPSystem.setATRHistBytes(byte[], short, byte): only the Card Reset privilege holder (GP CS
+ * 2.3.1 §6.6.1 Table 6-1; one holder, src/se/gp/ssd.c) may set the historical bytes, 0..15 of
+ * them (ISO/IEC 7816-3 §8.2.2); they take effect from the next reset. false otherwise, or when
+ * the store refuses (inside an applet transaction before the first setting). */
+int jv_gp_set_atr_hist(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
+{
+    (void)m;
+    jv_obj o;
+    int32_t off = (int16_t)a[1], len = (int8_t)a[2];
+    if (arg_range(vm, (jv_ref)a[0], off, len < 0 ? 0 : len, &o)) return -1;
+    *ret = 0;
+    se *s = vm->s;
+    store_id app = caller_app(vm);
+    if (len < 0 || len > ATR_HIST_MAX || !app || ssd_priv_holder(s, 0, GP_PRIV0_CARD_RESET) != app)
+        return 0;
+    seam_err e = se_atr_hist_set(s, jv_bytes(&o) + off, (size_t)len);
+    if (store_check(vm)) return -1;
+    *ret = e == SEAM_OK;
+    return 0;
+}
+
 int jv_gp_set_content_state(jv_vm *vm, jv_method *m, jv_slot *a, jv_slot *ret)
 {
     (void)m;

@@ -16,6 +16,7 @@
     X("org/globalplatform/GPSystem", "lockCard", "()Z", jv_gp_lock_card)                           \
     X("org/globalplatform/GPSystem", "terminateCard", "()Z", jv_gp_terminate_card)                 \
     X("org/globalplatform/GPSystem", "setCardContentState", "(B)Z", jv_gp_set_content_state)       \
+    X("org/globalplatform/GPSystem", "setATRHistBytes", "([BSB)Z", jv_gp_set_atr_hist)             \
     X("org/globalplatform/GPSystem", "getRegistryEntry",                                           \
       "(Ljavacard/framework/AID;)Lorg/globalplatform/GPRegistryEntry;", jv_gp_get_entry)           \
     X("org/globalplatform/Channel", "processSecurity", "(Ljavacard/framework/APDU;)S",             \

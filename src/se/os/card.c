@@ -10,7 +10,12 @@
  *  - a response longer than the host's Ne waits, whole and already protected, in the channel's
  *    pending buffer for GET RESPONSE; any other command on that channel discards it;
  *  - an application LOCKED while it is selected runs no more commands (6985) and gets no SELECT
- *    of its files; only a SELECT of another application or closing the channel moves on;
+ *    of its files; only a SELECT of another application or closing the channel moves on; the
+ *    same for an applet selected when the card is CARD_LOCKED or TERMINATED, unless it holds
+ *    Final Application (GP CS 2.3.1 §5.1.1, §6.6.1 Table 6-1);
+ *  - after a reset channel 0 has the implicitly selected application: the Card Reset holder (in
+ *    CARD_LOCKED / TERMINATED the Final Application holder) when selectable, else the ISD;
+ *  - the ATR is well-formed whatever historical bytes are stored (T0 counts them, TCK last);
  *  - if the store dies under a command (power cut), the card mutes: the response is lost, as it
  *    would be on a real card, and the next power-up sees the old or the new state.
  */
@@ -22,23 +27,65 @@
 #include "se/jcvm/jcvm.h"
 #include "se/se_int.h"
 
-/* ATR for T=1 (ISO/IEC 7816-3 §8.2): TS 3B; T0 8A: TD1 follows, 10 historical bytes; TD1 81:
+/* ATR for T=1 (ISO/IEC 7816-3 §8.2): TS 3B; T0 8K: TD1 follows, K historical bytes; TD1 81:
  * TD2 follows, T=1; TD2 31: TA3 and TB3 follow, T=1; TA3 FE: IFSC 254; TB3 45: BWI 4, CWI 5.
- * Historical bytes (ISO 7816-4 §8.1.1): category 80, then COMPACT-TLV: 73 card capabilities
- * (C0: selection by full and partial DF name; 01: data coding; DF: command chaining, extended
- * Lc/Le, logical channels assigned by card and host, 8 or more channels), 54 card issuer's data
- * "seam". TCK closes it (present because T=1 is offered). */
-static const uint8_t atr_body[] = {0x3B, 0x8A, 0x81, 0x31, 0xFE, 0x45, 0x80, 0x73,
-                                   0xC0, 0x01, 0xDF, 0x54, 's',  'e',  'a',  'm'};
+ * Default historical bytes (ISO 7816-4 §8.1.1): category 80, then COMPACT-TLV: 73 card
+ * capabilities (C0: selection by full and partial DF name; 01: data coding; DF: command
+ * chaining, extended Lc/Le, logical channels assigned by card and host, 8 or more channels),
+ * 54 card issuer's data "seam". The Card Reset privilege holder may replace them
+ * (GPSystem.setATRHistBytes, GP CS 2.3.1 §6.6.1 Table 6-1) from the next reset on. TCK closes
+ * the ATR (present because T=1 is offered). */
+static const uint8_t atr_interface[] = {0x3B, 0x80, 0x81, 0x31, 0xFE, 0x45};
+static const uint8_t atr_hist_default[] = {0x80, 0x73, 0xC0, 0x01, 0xDF, 0x54, 's', 'e', 'a', 'm'};
+#define ATR_MAX (sizeof atr_interface + ATR_HIST_MAX + 1)
 
-static size_t make_atr(uint8_t *atr)
+static const se_atrhist_rec *atr_hist(se *s)
 {
+    size_t n;
+    const uint8_t *p = s->atrhist_id ? store_view(s->st, s->atrhist_id, &n) : NULL;
+    if (!p || n != sizeof(se_atrhist_rec) || p[0] > ATR_HIST_MAX) return NULL;
+    return (const se_atrhist_rec *)p;
+}
+
+/* Writes the ATR into atr (ATR_MAX bytes of room) and returns its length. */
+static size_t make_atr(se *s, uint8_t *atr)
+{
+    const se_atrhist_rec *h = atr_hist(s);
+    const uint8_t *hist = h ? h->hist : atr_hist_default;
+    size_t k = h ? h->len : sizeof atr_hist_default;
+    memcpy(atr, atr_interface, sizeof atr_interface);
+    atr[1] = (uint8_t)(0x80 | k);
+    memcpy(atr + sizeof atr_interface, hist, k);
+    size_t n = sizeof atr_interface + k;
     uint8_t tck = 0;
-    memcpy(atr, atr_body, sizeof atr_body);
-    for (size_t i = 1; i < sizeof atr_body; i++)
-        tck ^= atr_body[i];
-    atr[sizeof atr_body] = tck;
-    return sizeof atr_body + 1;
+    for (size_t i = 1; i < n; i++)
+        tck ^= atr[i];
+    atr[n] = tck;
+    return n + 1;
+}
+
+seam_err se_atr_hist_set(se *s, const uint8_t *hist, size_t len)
+{
+    if (len > ATR_HIST_MAX || (len && !hist)) return SEAM_E_ARG;
+    se_atrhist_rec rec;
+    memset(&rec, 0, sizeof rec);
+    rec.len = (uint8_t)len;
+    if (len) memcpy(rec.hist, hist, len);
+    if (s->atrhist_id) return store_write_nontx(s->st, s->atrhist_id, 0, &rec, sizeof rec);
+    /* the first time: the object is created in a transaction of its own, so that it exists
+     * with its bytes or not at all (inside an applet's transaction: refused) */
+    seam_err e = store_tx_begin(s->st);
+    if (e != SEAM_OK) return e;
+    store_id id = 0;
+    e = store_alloc(s->st, 0, SE_OBJ_ATRHIST, sizeof rec, &id);
+    if (e == SEAM_OK) e = store_write(s->st, id, 0, &rec, sizeof rec);
+    if (e != SEAM_OK) {
+        store_tx_abort(s->st);
+        return e;
+    }
+    e = store_tx_commit(s->st);
+    if (e == SEAM_OK) s->atrhist_id = id;
+    return e;
 }
 
 uint16_t se_sw_of(seam_err e)
@@ -134,6 +181,63 @@ static bool selected_app_locked(se *s, uint8_t ch)
     return e && e->kind == REG_KIND_APP && (e->life_cycle & 0x80);
 }
 
+/* True when the card is CARD_LOCKED or TERMINATED (GP CS 2.3.1 §5.1.1.4-5). */
+static bool card_stopped(se *s)
+{
+    uint8_t lc = se_card(s)->life_cycle;
+    return lc == GP_CARD_LOCKED || lc == GP_CARD_TERMINATED;
+}
+
+/* The application holding the Final Application privilege, if it is not the ISD and not
+ * LOCKED, else 0: in CARD_LOCKED and TERMINATED it is the one application besides the ISD that
+ * may be selected and run (GP CS 2.3.1 §6.6.1 Table 6-1; implicit selection rules, §6.4.2.1.1
+ * as numbered in GP CS 2.2). */
+static store_id final_app(se *s)
+{
+    store_id id = ssd_priv_holder(s, 1, GP_PRIV1_FINAL_APPLICATION);
+    const se_reg_rec *e = id != s->isd_id ? reg_get(s, id) : NULL;
+    if (!e || (e->life_cycle & 0x80) || (e->life_cycle & 0x07) != 0x07) return 0;
+    return id;
+}
+
+/* True when the channel's selected applet may not run because the card is CARD_LOCKED or
+ * TERMINATED and it is not the Final Application (it was selected before the card stopped). */
+static bool selected_app_stopped(se *s, uint8_t ch)
+{
+    return selected_is_app(s, ch) && card_stopped(s) && s->chan[ch].selected != final_app(s);
+}
+
+/* Implicit selection on the basic logical channel after a reset (GP CS 2.3.1 §6.6.1 Table 6-1,
+ * Card Reset and Final Application; §6.4.2.1.1 as numbered in GP CS 2.2): in CARD_LOCKED and
+ * TERMINATED the Final Application holder, otherwise the Card Reset holder, when it is
+ * selectable (not LOCKED); else, or when its applet refuses selection, the ISD. */
+static void implicit_select(se *s)
+{
+    store_id id = card_stopped(s) ? final_app(s) : ssd_priv_holder(s, 0, GP_PRIV0_CARD_RESET);
+    const se_reg_rec *e = id && id != s->isd_id ? reg_get(s, id) : NULL;
+    if (!e || (e->life_cycle & 0x80) || (e->life_cycle & 0x07) != 0x07) return;
+    if (e->kind != REG_KIND_APP) {
+        s->chan[0].selected = id;
+        return;
+    }
+    /* the applet is selected as by a SELECT of its AID (JCRE §4.1: the default applet's
+     * select() runs); what it answers is not sent anywhere */
+    uint8_t cmd[5 + 16];
+    cmd[0] = 0x00;
+    cmd[1] = 0xA4;
+    cmd[2] = 0x04;
+    cmd[3] = 0x00;
+    cmd[4] = e->aid_len;
+    memcpy(cmd + 5, e->aid, e->aid_len);
+    apdu_cmd c;
+    if (apdu_parse(cmd, 5u + e->aid_len, &c) != SEAM_OK) return;
+    se_resp r = {s->chan[0].pending, SE_RESP_APP_MAX, 0};
+    uint16_t sw = jcvm_select(s, 0, id, &c, &r);
+    if (r.len > s->chan[0].pending_hwm) s->chan[0].pending_hwm = r.len;
+    seam_wipe(r.p, r.len);
+    s->chan[0].selected = (sw == SW_NO_ERROR && jcvm_selected(s, 0)) ? id : s->isd_id;
+}
+
 /* A reset is not a deselection (JCRE §3.3): the runtime clears its RAM state without running
  * any applet's deselect(). */
 static void reset_state(se *s)
@@ -143,6 +247,7 @@ static void reset_state(se *s)
         channel_close(s, ch);
     s->chain.active = false;
     channel_open(s, 0);
+    implicit_select(s);
 }
 
 /* Checks the persistent records the OS relies on, so a damaged image is refused at power-up
@@ -186,6 +291,10 @@ static seam_err check_image(se *s, char *msg, size_t cap)
             ok = scp11_sd_seen_valid(s, id);
         } else if (type == SE_OBJ_TRUST) {
             ok = trust_valid(s, id);
+        } else if (type == SE_OBJ_ATRHIST) {
+            ok = s->atrhist_id == 0; /* one at most */
+            s->atrhist_id = id;
+            ok = ok && atr_hist(s) != NULL;
         } else if (type == SE_OBJ_DAPKEY || type == SE_OBJ_DAPSTATE) {
             ok = dap_obj_valid(s, id); /* src/se/gp/dap.c */
         }
@@ -296,9 +405,12 @@ void se_close(se *s)
 seam_err se_reset(se *s, uint8_t *atr, size_t cap, size_t *atr_len)
 {
     if (s->muted) return s->mute_reason;
-    if (cap < sizeof atr_body + 1) return SEAM_E_LENGTH;
+    uint8_t buf[ATR_MAX];
+    size_t n = make_atr(s, buf);
+    if (cap < n) return SEAM_E_LENGTH;
     reset_state(s);
-    *atr_len = make_atr(atr);
+    memcpy(atr, buf, n);
+    *atr_len = n;
     return SEAM_OK;
 }
 
@@ -308,7 +420,8 @@ static bool is_selectable(se *s, const se_reg_rec *e)
 {
     uint8_t lc = se_card(s)->life_cycle;
     if (e->kind == REG_KIND_ISD) return true;
-    if (lc == GP_CARD_TERMINATED || lc == GP_CARD_LOCKED) return false;
+    /* CARD_LOCKED, TERMINATED: the ISD and the Final Application only (GP CS 2.3.1 §6.6.1) */
+    if (lc == GP_CARD_TERMINATED || lc == GP_CARD_LOCKED) return e == reg_get(s, final_app(s));
     if (e->kind == REG_KIND_LOAD_FILE) return false;
     /* SELECTABLE and the states above it, never LOCKED (b8) (GP CS 2.3.1 §5.3.1, §5.3.2):
      * an SSD when SELECTABLE or PERSONALIZED */
@@ -354,7 +467,8 @@ static uint16_t do_select(se *s, uint8_t ch, const apdu_cmd *c, se_resp *r)
     if (sw0) {
         /* a locked applet gets no SELECT of its files either: a SELECT of its own AID (which
          * finds nothing, since LOCKED entries are not selectable) must not reach it */
-        if (!selected_is_app(s, ch) || selected_app_locked(s, ch)) return sw0;
+        if (!selected_is_app(s, ch) || selected_app_locked(s, ch) || selected_app_stopped(s, ch))
+            return sw0;
         return jcvm_process(s, ch, c, r);
     }
     sd_session_end(s, ch);
@@ -455,10 +569,11 @@ static uint16_t process(se *s, uint8_t ch, const apdu_cmd *c, const apdu_cla *cl
     bool applet = app->kind == REG_KIND_APP;
     if (!applet && app->kind != REG_KIND_ISD && app->kind != REG_KIND_SSD)
         return SW_INS_NOT_SUPPORTED;
-    if (applet && (app->life_cycle & 0x80)) {
-        /* LOCKED while selected (SET STATUS on another channel): 6985, the applet is not run
-         * (GP CS 2.3.1 §5.3.2, §9.3.1; docs/ssd.md); a SELECT of another application still
-         * works */
+    if (applet && ((app->life_cycle & 0x80) || selected_app_stopped(s, ch))) {
+        /* LOCKED while selected (SET STATUS on another channel), or the card became
+         * CARD_LOCKED or TERMINATED while it was selected and it is not the Final Application:
+         * 6985, the applet is not run (GP CS 2.3.1 §5.1.1.4-5, §5.3.2, §9.3.1; docs/ssd.md); a
+         * SELECT of another application still works */
         if (s->chain.active && s->chain.channel == ch) s->chain.active = false;
         return SW_CONDITIONS_OF_USE_NOT_SATISFIED;
     }

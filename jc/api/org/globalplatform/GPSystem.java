@@ -6,8 +6,8 @@
  * Terminate privileges) and §5.3 (application specific states).
  *
  * Left out (an applet using them does not compile): getCVM (no CVM / Global PIN on seam) and
- * getService (no Global Services). setATRHistBytes is present and always refuses: seam's ATR is
- * fixed.
+ * getService (no Global Services). setATRHistBytes (native) succeeds only for the holder of the
+ * Card Reset privilege (GP CS 2.3.1 §6.6.1 Table 6-1).
  */
 package org.globalplatform;
 
@@ -87,13 +87,12 @@ public class GPSystem {
     public static native boolean terminateCard();
 
     /**
-     * Sets the ATR historical bytes. seam's ATR is fixed: always false.
+     * Sets the ATR historical bytes (0 to 15 of them) from the next card reset on; only the
+     * application with the Card Reset privilege may.
      *
-     * @return false
+     * @return true when they were stored
      */
-    public static boolean setATRHistBytes(byte[] baBuffer, short sOffset, byte bLength) {
-        return false;
-    }
+    public static native boolean setATRHistBytes(byte[] baBuffer, short sOffset, byte bLength);
 
     /**
      * Moves the calling application from one application specific state to another (range

@@ -131,6 +131,13 @@ public final class Probe extends Applet {
             case 0x22:
                 sc.decryptData(buf, (short) 0, (short) 16);
                 break;
+            case 0x24: {
+                /* the command data become the ATR's historical bytes (Card Reset holder only) */
+                short len = apdu.setIncomingAndReceive();
+                buf[0] = bool(GPSystem.setATRHistBytes(buf, ISO7816.OFFSET_CDATA, (byte) len));
+                n = 1;
+                break;
+            }
             default:
                 ISOException.throwIt(ISO7816.SW_INS_NOT_SUPPORTED);
         }
