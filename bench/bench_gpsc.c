@@ -27,26 +27,17 @@
 #define _GNU_SOURCE
 #include <libgen.h>
 #include <limits.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "rawscp.h"
 #include "seam/apdu.h"
 #include "seam/gpclient.h"
 #include "seam/scp03.h"
 #include "seam/se.h"
 #include "seam/sw.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void fail(const char *what, const char *detail)
 {
@@ -155,7 +146,7 @@ static double bench_seam(rig *r, size_t n, double seconds, unsigned long *count)
     apdu_cmd rd = {.cla = 0x80, .ins = 0xB2, .p1 = 1, .has_le = true, .le = 256};
     if (reads_only) exchange(r, &w, 0); /* the record holds n bytes (not timed) */
     unsigned long k = 0;
-    double t0 = now(), t;
+    double t0 = bench_now(), t;
     do {
         for (int i = 0; i < 64; i++) {
             if (reads_only)
@@ -165,105 +156,22 @@ static double bench_seam(rig *r, size_t n, double seconds, unsigned long *count)
             exchange(r, &rd, n);
         }
         k += 64;
-        t = now() - t0;
+        t = bench_now() - t0;
     } while (t < seconds);
     *count = k;
     return (double)k / t;
 }
 
-/* ---- the same cryptography, straight on OpenSSL ---- */
-typedef struct {
-    EVP_CIPHER_CTX *ecb, *cbc_e, *cbc_d;
-    EVP_MAC_CTX *mac;
-    uint8_t chain[16]; /* cbc_e's chaining value (tuned calls) */
-} raw_key;
-
-/* Textbook calls set the IV of a CBC context with EVP_*Init_ex(ctx, NULL, NULL, NULL, iv) for
- * every operation; tuned calls leave the contexts running and change the IV the way
- * src/crypto/aes.c does ("Changing the IV"), the fastest way we know to drive OpenSSL 3.0 for
- * this work. */
+/* ---- the same cryptography, straight on OpenSSL (bench/rawscp.h) ---- */
+/* Textbook or tuned calls (see bench/rawscp.h). */
 static bool tuned;
-
-static void raw_init(raw_key *k)
-{
-    k->ecb = EVP_CIPHER_CTX_new();
-    k->cbc_e = EVP_CIPHER_CTX_new();
-    k->cbc_d = EVP_CIPHER_CTX_new();
-    EVP_EncryptInit_ex(k->ecb, EVP_aes_128_ecb(), NULL, key, NULL);
-    EVP_CIPHER_CTX_set_padding(k->ecb, 0);
-    memset(k->chain, 0, sizeof k->chain);
-    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, k->chain);
-    EVP_CIPHER_CTX_set_padding(k->cbc_e, 0);
-    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, k->chain);
-    EVP_CIPHER_CTX_set_padding(k->cbc_d, 0);
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
-    k->mac = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-    OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", 0),
-                      OSSL_PARAM_construct_end()};
-    if (!EVP_MAC_init(k->mac, key, 16, p)) fail("raw CMAC init", NULL);
-}
-
-static void raw_free(raw_key *k)
-{
-    EVP_CIPHER_CTX_free(k->ecb);
-    EVP_CIPHER_CTX_free(k->cbc_e);
-    EVP_CIPHER_CTX_free(k->cbc_d);
-    EVP_MAC_CTX_free(k->mac);
-}
-
-static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
-{
-    int l;
-    EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
-}
-
-static void raw_cbc(raw_key *k, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
-                    uint8_t *out)
-{
-    int l;
-    if (!tuned) {
-        if (enc) {
-            EVP_EncryptInit_ex(k->cbc_e, NULL, NULL, NULL, iv);
-            EVP_EncryptUpdate(k->cbc_e, out, &l, in, (int)n);
-        } else {
-            EVP_DecryptInit_ex(k->cbc_d, NULL, NULL, NULL, iv);
-            EVP_DecryptUpdate(k->cbc_d, out, &l, in, (int)n);
-        }
-        return;
-    }
-    if (enc) { /* first block fed as P1 ^ IV ^ chaining value */
-        memmove(out, in, n);
-        for (int i = 0; i < 16; i++)
-            out[i] ^= (uint8_t)(iv[i] ^ k->chain[i]);
-        EVP_EncryptUpdate(k->cbc_e, out, &l, out, (int)n);
-        memcpy(k->chain, out + n - 16, 16);
-    } else { /* IV fed as an extra ciphertext block, its output dropped */
-        uint8_t two[32], pl[32];
-        memcpy(two, iv, 16);
-        memcpy(two + 16, in, 16);
-        EVP_DecryptUpdate(k->cbc_d, pl, &l, two, 32);
-        memcpy(out, pl + 16, 16);
-        if (n > 16) EVP_DecryptUpdate(k->cbc_d, out + 16, &l, in + 16, (int)n - 16);
-    }
-}
-
-static void raw_cmac(raw_key *k, const uint8_t *a, size_t an, const uint8_t *b, size_t bn,
-                     uint8_t out[16])
-{
-    size_t l;
-    EVP_MAC_init(k->mac, NULL, 0, NULL);
-    EVP_MAC_update(k->mac, a, an);
-    EVP_MAC_update(k->mac, b, bn);
-    EVP_MAC_final(k->mac, out, &l, 16);
-}
 
 static double bench_raw(size_t n, double seconds, unsigned long *count)
 {
-    raw_key enc, mac, rmac;
-    raw_init(&enc);
-    raw_init(&mac);
-    raw_init(&rmac);
+    rawscp_key enc, mac, rmac;
+    if (!rawscp_init(&enc, key, tuned) || !rawscp_init(&mac, key, tuned) ||
+        !rawscp_init(&rmac, key, tuned))
+        fail("raw CMAC init", NULL);
     size_t padded = (n / 16 + 1) * 16; /* ISO 9797-1 method 2 */
     uint8_t ctr[16] = {0}, icv[16], blk[256], out[256], chain[16 + 5 + 256], m[16], sw[2];
     memset(chain, 0x5A, sizeof chain);
@@ -271,40 +179,40 @@ static double bench_raw(size_t n, double seconds, unsigned long *count)
     sw[0] = 0x90;
     sw[1] = 0x00;
     unsigned long k = 0;
-    double t0 = now(), t;
+    double t0 = bench_now(), t;
     do {
         for (int i = 0; i < 64; i++) {
             ctr[15] = (uint8_t)i;
             for (int j = 0; j < 2; j++) {
                 if (j == 0 && !reads_only) {
                     /* WRITE: host C-DEC + C-MAC; card C-MAC check + C-DEC; R-MAC both sides */
-                    raw_ecb(&enc, ctr, icv);
-                    raw_cbc(&enc, true, icv, blk, padded, out);
-                    raw_cmac(&mac, chain, 21, out, padded, m);
-                    raw_cmac(&mac, chain, 21, out, padded, m);
-                    raw_ecb(&enc, ctr, icv);
-                    raw_cbc(&enc, false, icv, out, padded, blk);
-                    raw_cmac(&rmac, chain, 16, sw, 2, m);
-                    raw_cmac(&rmac, chain, 16, sw, 2, m);
+                    rawscp_ecb(&enc, ctr, icv);
+                    rawscp_cbc(&enc, true, icv, blk, padded, out);
+                    rawscp_cmac(&mac, chain, 21, out, padded, m);
+                    rawscp_cmac(&mac, chain, 21, out, padded, m);
+                    rawscp_ecb(&enc, ctr, icv);
+                    rawscp_cbc(&enc, false, icv, out, padded, blk);
+                    rawscp_cmac(&rmac, chain, 16, sw, 2, m);
+                    rawscp_cmac(&rmac, chain, 16, sw, 2, m);
                     continue;
                 }
                 /* READ: C-MAC both sides; card R-ENC + R-MAC; host R-MAC check + R-ENC */
-                raw_cmac(&mac, chain, 21, NULL, 0, m);
-                raw_cmac(&mac, chain, 21, NULL, 0, m);
-                raw_ecb(&enc, ctr, icv);
-                raw_cbc(&enc, true, icv, blk, padded, out);
-                raw_cmac(&rmac, chain, 16, out, padded + 2, m);
-                raw_cmac(&rmac, chain, 16, out, padded + 2, m);
-                raw_ecb(&enc, ctr, icv);
-                raw_cbc(&enc, false, icv, out, padded, blk);
+                rawscp_cmac(&mac, chain, 21, NULL, 0, m);
+                rawscp_cmac(&mac, chain, 21, NULL, 0, m);
+                rawscp_ecb(&enc, ctr, icv);
+                rawscp_cbc(&enc, true, icv, blk, padded, out);
+                rawscp_cmac(&rmac, chain, 16, out, padded + 2, m);
+                rawscp_cmac(&rmac, chain, 16, out, padded + 2, m);
+                rawscp_ecb(&enc, ctr, icv);
+                rawscp_cbc(&enc, false, icv, out, padded, blk);
             }
         }
         k += 64;
-        t = now() - t0;
+        t = bench_now() - t0;
     } while (t < seconds);
-    raw_free(&enc);
-    raw_free(&mac);
-    raw_free(&rmac);
+    rawscp_free(&enc);
+    rawscp_free(&mac);
+    rawscp_free(&rmac);
     *count = k;
     return (double)k / t;
 }

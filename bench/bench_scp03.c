@@ -14,23 +14,14 @@
  *
  * Usage: bench_scp03 [SECONDS per measurement, default 3]
  */
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "rawscp.h"
 #include "seam/apdu.h"
 #include "seam/scp03.h"
 #include "seam/se.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static const uint8_t key[16] = {0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
                                 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F};
@@ -63,7 +54,7 @@ static double bench_seam(double seconds, unsigned long *count)
     apdu_cmd c;
     apdu_parse(gs, sizeof gs, &c);
     unsigned long n = 0;
-    double t0 = now(), t;
+    double t0 = bench_now(), t;
     do {
         for (int i = 0; i < 256; i++) {
             if (scp03_wrap_command(&h, &c, false, wire, sizeof wire, &wl)) fail("wrap");
@@ -72,7 +63,7 @@ static double bench_seam(double seconds, unsigned long *count)
             if (pl != 23 || plain[21] != 0x90) fail("unexpected response");
         }
         n += 256;
-        t = now() - t0;
+        t = bench_now() - t0;
     } while (t < seconds);
     scp03_session_clear(&h);
     se_close(s);
@@ -81,127 +72,48 @@ static double bench_seam(double seconds, unsigned long *count)
     return (double)n / t;
 }
 
-/* ---- the same cryptography, straight on OpenSSL ---- */
-typedef struct {
-    EVP_CIPHER_CTX *ecb, *cbc_e, *cbc_d;
-    EVP_MAC_CTX *mac;
-    uint8_t chain[16]; /* cbc_e's chaining value (tuned calls) */
-} raw_key;
-
-/* Textbook calls set the IV of a CBC context with EVP_*Init_ex(ctx, NULL, NULL, NULL, iv) for
- * every operation; tuned calls leave the contexts running and change the IV the way
- * src/crypto/aes.c does ("Changing the IV"), the fastest way we know to drive OpenSSL 3.0 for
- * this work. */
+/* ---- the same cryptography, straight on OpenSSL (bench/rawscp.h) ---- */
+/* Textbook or tuned calls (see bench/rawscp.h). */
 static bool tuned;
-
-static void raw_init(raw_key *k)
-{
-    k->ecb = EVP_CIPHER_CTX_new();
-    k->cbc_e = EVP_CIPHER_CTX_new();
-    k->cbc_d = EVP_CIPHER_CTX_new();
-    EVP_EncryptInit_ex(k->ecb, EVP_aes_128_ecb(), NULL, key, NULL);
-    EVP_CIPHER_CTX_set_padding(k->ecb, 0);
-    memset(k->chain, 0, sizeof k->chain);
-    EVP_EncryptInit_ex(k->cbc_e, EVP_aes_128_cbc(), NULL, key, k->chain);
-    EVP_CIPHER_CTX_set_padding(k->cbc_e, 0);
-    EVP_DecryptInit_ex(k->cbc_d, EVP_aes_128_cbc(), NULL, key, k->chain);
-    EVP_CIPHER_CTX_set_padding(k->cbc_d, 0);
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
-    k->mac = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);
-    OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, "AES-128-CBC", 0),
-                      OSSL_PARAM_construct_end()};
-    if (!EVP_MAC_init(k->mac, key, 16, p)) fail("raw CMAC init");
-}
-
-static void raw_ecb(raw_key *k, const uint8_t *in, uint8_t *out)
-{
-    int l;
-    EVP_EncryptUpdate(k->ecb, out, &l, in, 16);
-}
-
-static void raw_cbc(raw_key *k, bool enc, const uint8_t iv[16], const uint8_t *in, size_t n,
-                    uint8_t *out)
-{
-    int l;
-    if (!tuned) {
-        if (enc) {
-            EVP_EncryptInit_ex(k->cbc_e, NULL, NULL, NULL, iv);
-            EVP_EncryptUpdate(k->cbc_e, out, &l, in, (int)n);
-        } else {
-            EVP_DecryptInit_ex(k->cbc_d, NULL, NULL, NULL, iv);
-            EVP_DecryptUpdate(k->cbc_d, out, &l, in, (int)n);
-        }
-        return;
-    }
-    if (enc) { /* first block fed as P1 ^ IV ^ chaining value */
-        memmove(out, in, n);
-        for (int i = 0; i < 16; i++)
-            out[i] ^= (uint8_t)(iv[i] ^ k->chain[i]);
-        EVP_EncryptUpdate(k->cbc_e, out, &l, out, (int)n);
-        memcpy(k->chain, out + n - 16, 16);
-    } else { /* IV fed as an extra ciphertext block, its output dropped */
-        uint8_t two[32], pl[32];
-        memcpy(two, iv, 16);
-        memcpy(two + 16, in, 16);
-        EVP_DecryptUpdate(k->cbc_d, pl, &l, two, 32);
-        memcpy(out, pl + 16, 16);
-        if (n > 16) EVP_DecryptUpdate(k->cbc_d, out + 16, &l, in + 16, (int)n - 16);
-    }
-}
-
-static void raw_cmac(raw_key *k, const uint8_t *a, size_t an, const uint8_t *b, size_t bn,
-                     uint8_t out[16])
-{
-    size_t l;
-    EVP_MAC_init(k->mac, NULL, 0, NULL);
-    EVP_MAC_update(k->mac, a, an);
-    EVP_MAC_update(k->mac, b, bn);
-    EVP_MAC_final(k->mac, out, &l, 16);
-}
 
 static double bench_raw(double seconds, unsigned long *count)
 {
-    raw_key enc, mac, rmac;
-    raw_init(&enc);
-    raw_init(&mac);
-    raw_init(&rmac);
+    rawscp_key enc, mac, rmac;
+    if (!rawscp_init(&enc, key, tuned) || !rawscp_init(&mac, key, tuned) ||
+        !rawscp_init(&rmac, key, tuned))
+        fail("raw CMAC init");
     uint8_t ctr[16] = {0}, icv[16], blk[32], out[32], chain[21], m[16], rsp[50];
     memset(chain, 0x5A, sizeof chain);
     memset(blk, 0x11, sizeof blk);
     memset(rsp, 0x22, sizeof rsp);
     unsigned long n = 0;
-    double t0 = now(), t;
+    double t0 = bench_now(), t;
     do {
         for (int i = 0; i < 256; i++) {
             ctr[15] = (uint8_t)i;
             /* host: C-DEC and C-MAC */
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, true, icv, blk, 16, out);
-            raw_cmac(&mac, chain, 21, out, 16, m);
+            rawscp_ecb(&enc, ctr, icv);
+            rawscp_cbc(&enc, true, icv, blk, 16, out);
+            rawscp_cmac(&mac, chain, 21, out, 16, m);
             /* card: C-MAC check, C-DEC */
-            raw_cmac(&mac, chain, 21, out, 16, m);
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, false, icv, out, 16, blk);
+            rawscp_cmac(&mac, chain, 21, out, 16, m);
+            rawscp_ecb(&enc, ctr, icv);
+            rawscp_cbc(&enc, false, icv, out, 16, blk);
             /* card: R-ENC and R-MAC */
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, true, icv, blk, 32, out);
-            raw_cmac(&rmac, chain, 16, rsp, 34, m);
+            rawscp_ecb(&enc, ctr, icv);
+            rawscp_cbc(&enc, true, icv, blk, 32, out);
+            rawscp_cmac(&rmac, chain, 16, rsp, 34, m);
             /* host: R-MAC check, R-ENC */
-            raw_cmac(&rmac, chain, 16, rsp, 34, m);
-            raw_ecb(&enc, ctr, icv);
-            raw_cbc(&enc, false, icv, out, 32, blk);
+            rawscp_cmac(&rmac, chain, 16, rsp, 34, m);
+            rawscp_ecb(&enc, ctr, icv);
+            rawscp_cbc(&enc, false, icv, out, 32, blk);
         }
         n += 256;
-        t = now() - t0;
+        t = bench_now() - t0;
     } while (t < seconds);
-    raw_key *ks[] = {&enc, &mac, &rmac};
-    for (int i = 0; i < 3; i++) {
-        EVP_CIPHER_CTX_free(ks[i]->ecb);
-        EVP_CIPHER_CTX_free(ks[i]->cbc_e);
-        EVP_CIPHER_CTX_free(ks[i]->cbc_d);
-        EVP_MAC_CTX_free(ks[i]->mac);
-    }
+    rawscp_free(&enc);
+    rawscp_free(&mac);
+    rawscp_free(&rmac);
     *count = n;
     return (double)n / t;
 }

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "seam/crypto.h"
+#include "seam/sw.h"
+#include "seam/transport.h"
 
 #define MAX_STATES 8192
 
@@ -137,8 +140,7 @@ unsigned long tear_every_write(const tear_spec *t)
         }
         uint8_t d[32];
         store_digest(se_store(t->se_of(t->ctx)), d);
-        bool ok = k == 0 ? same(d, ref[0])
-                         : same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
+        bool ok = k == 0 ? same(d, ref[0]) : same(d, ref[k - 1]) || (k < ref_n && same(d, ref[k]));
         if (!ok) {
             fprintf(stderr, "  cut %lu: power-up shows neither state %zu nor %zu\n", cut,
                     k ? k - 1 : 0, k);
@@ -156,4 +158,68 @@ unsigned long tear_every_write(const tear_spec *t)
     CHECK_EQ(failures, 0);
     fprintf(stderr, "  %lu cuts checked\n", w);
     return w;
+}
+
+seam_err tear_rig_up(void *ctx, store_medium *m, char *msg, size_t cap)
+{
+    tear_rig *r = ctx;
+    cr_rng_seed_deterministic(r->seed, r->seed_len);
+    se_config cfg = r->cfg;
+    cfg.medium = m;
+    seam_err e = se_open(&r->card, &cfg, msg, cap);
+    if (e != SEAM_OK) return e;
+    seam_card_fns f = tear_card_fns(r->card);
+    e = card_open_fns(&r->hc, &f);
+    if (e != SEAM_OK) {
+        se_close(r->card);
+        return e;
+    }
+    memset(&r->cl, 0, sizeof r->cl);
+    r->cl.card = r->hc;
+    memset(&r->gs, 0, sizeof r->gs);
+    gp_session_plain(&r->gs, &r->cl);
+    return SEAM_OK;
+}
+
+se *tear_rig_se(void *ctx)
+{
+    return ((tear_rig *)ctx)->card;
+}
+
+void tear_rig_down(void *ctx)
+{
+    tear_rig *r = ctx;
+    gp_session_close(&r->gs);
+    card_close(r->hc);
+    se_close(r->card);
+}
+
+seam_err tear_rig_open_sd(tear_rig *r, const uint8_t *aid, size_t n, const gp_keys *k)
+{
+    uint8_t fci[300];
+    size_t fl;
+    uint16_t sw = 0;
+    gp_session_close(&r->gs);
+    gp_session_plain(&r->gs, &r->cl);
+    seam_err e = gp_select(&r->cl, aid, n, fci, sizeof fci, &fl, &sw);
+    if (e == SEAM_OK && sw != SW_NO_ERROR) return SEAM_E_PROTOCOL;
+    if (e != SEAM_OK) return e;
+    return gp_session_open(&r->gs, &r->cl, k, 0x33, NULL, 8, &sw);
+}
+
+seam_err tear_sw(seam_err e, const uint16_t *sw, const char *what)
+{
+    if (e == SEAM_OK && *sw != SW_NO_ERROR) {
+        fprintf(stderr, "  workload: %s gave %04X\n", what, *sw);
+        return SEAM_E_PROTOCOL;
+    }
+    return e;
+}
+
+seam_err tear_rig_send(tear_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
+                       const char *what, uint8_t *out, size_t cap, size_t *olen)
+{
+    uint16_t sw = 0;
+    seam_err e = gp_send_cmd(&r->gs, 0x80, ins, p1, p2, d, n, true, out, cap, olen, &sw);
+    return tear_sw(e, &sw, what);
 }

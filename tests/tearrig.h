@@ -7,6 +7,9 @@
  * cut or the one being written (never a mix), and pass the test's own "the card works" check.
  * Command-level atomicity is checked on the way: through tear_card_fns, a command may make at
  * most one durable update, EXTERNAL AUTHENTICATE two (a try spent, then given back).
+ * The tear_rig below is the usual test card of a tear_spec: its up/se_of/down callbacks power an
+ * SE up on the medium (the RNG reseeded with the same bytes every time, so every run makes the
+ * same writes) and put a GP client over tear_card_fns on it.
  */
 #ifndef SEAM_TEST_TEARRIG_H
 #define SEAM_TEST_TEARRIG_H
@@ -14,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "seam/gpclient.h"
 #include "seam/se.h"
 
 typedef struct {
@@ -38,5 +42,35 @@ seam_card_fns tear_card_fns(se *s);
 /* Runs the method; CHECKs every rule (the reference run's atomicity, every cut, and at most 5
  * failing cuts reported). Returns the number of cuts checked. */
 unsigned long tear_every_write(const tear_spec *t);
+
+typedef struct {
+    /* set by the test before the run */
+    const uint8_t *seed; /* the deterministic RNG seed of every power-up */
+    size_t seed_len;
+    se_config cfg; /* the SE's configuration; its medium is set at each power-up */
+    /* set at each power-up */
+    se *card;
+    seam_card *hc; /* over tear_card_fns(card) */
+    gp_client cl;
+    gp_session gs; /* plain after power-up */
+} tear_rig;
+
+/* tear_spec callbacks with a tear_rig as ctx. */
+seam_err tear_rig_up(void *ctx, store_medium *m, char *msg, size_t cap);
+se *tear_rig_se(void *ctx);
+void tear_rig_down(void *ctx);
+
+/* Closes the session, SELECTs the security domain aid and opens SCP03 level 33 (S8) with k.
+ * SEAM_E_PROTOCOL when the SELECT is refused. */
+seam_err tear_rig_open_sd(tear_rig *r, const uint8_t *aid, size_t n, const gp_keys *k);
+
+/* A workload step's outcome: e, or SEAM_E_PROTOCOL (with a line on stderr naming what) when the
+ * card answered *sw other than 9000. sw by address: read after the call that set it (argument
+ * evaluation order is unspecified). */
+seam_err tear_sw(seam_err e, const uint16_t *sw, const char *what);
+
+/* Sends CLA 80 ins p1 p2 with data d in the session; the answer (without SW) in out. */
+seam_err tear_rig_send(tear_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
+                       const char *what, uint8_t *out, size_t cap, size_t *olen);
 
 #endif

@@ -32,113 +32,42 @@ static size_t jcl_len;
 static uint8_t load_tok[300], del_tok[200];
 static size_t load_tok_len, del_tok_len;
 
-typedef struct {
-    se *card;
-    seam_card *hc;
-    gp_client cl;
-    gp_session gs;
-} rig;
-
-static seam_err up(void *ctx, store_medium *m, char *msg, size_t cap)
-{
-    rig *r = ctx;
-    cr_rng_seed_deterministic(seed, sizeof seed);
-    se_config cfg = {.medium = m, .quiet = true};
-    seam_err e = se_open(&r->card, &cfg, msg, cap);
-    if (e != SEAM_OK) return e;
-    seam_card_fns f = tear_card_fns(r->card);
-    e = card_open_fns(&r->hc, &f);
-    if (e != SEAM_OK) {
-        se_close(r->card);
-        return e;
-    }
-    memset(&r->cl, 0, sizeof r->cl);
-    r->cl.card = r->hc;
-    memset(&r->gs, 0, sizeof r->gs);
-    gp_session_plain(&r->gs, &r->cl);
-    return SEAM_OK;
-}
-
-static se *se_of(void *ctx)
-{
-    return ((rig *)ctx)->card;
-}
-
-static void down(void *ctx)
-{
-    rig *r = ctx;
-    gp_session_close(&r->gs);
-    card_close(r->hc);
-    se_close(r->card);
-}
-
-static seam_err open_sd(rig *r, const uint8_t *aid, size_t n, const gp_keys *k)
-{
-    uint8_t fci[300];
-    size_t fl;
-    uint16_t sw = 0;
-    gp_session_close(&r->gs);
-    gp_session_plain(&r->gs, &r->cl);
-    seam_err e = gp_select(&r->cl, aid, n, fci, sizeof fci, &fl, &sw);
-    if (e == SEAM_OK && sw != SW_NO_ERROR) return SEAM_E_PROTOCOL;
-    if (e != SEAM_OK) return e;
-    return gp_session_open(&r->gs, &r->cl, k, 0x33, NULL, 8, &sw);
-}
-
 static uint8_t answer[300];
 static size_t answer_len;
 
-static seam_err send(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
+static seam_err send(tear_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
                      const char *what)
 {
-    uint16_t sw = 0;
-    seam_err e =
-        gp_send_cmd(&r->gs, 0x80, ins, p1, p2, d, n, true, answer, sizeof answer, &answer_len, &sw);
-    if (e != SEAM_OK) return e;
-    if (sw != SW_NO_ERROR) {
-        fprintf(stderr, "  workload: %s gave %04X\n", what, sw);
-        return SEAM_E_PROTOCOL;
-    }
-    return SEAM_OK;
-}
-
-/* sw by address: read after the call that set it (argument evaluation order is unspecified) */
-static seam_err check_sw(seam_err e, const uint16_t *sw, const char *what)
-{
-    if (e == SEAM_OK && *sw != SW_NO_ERROR) {
-        fprintf(stderr, "  workload: %s gave %04X\n", what, *sw);
-        return SEAM_E_PROTOCOL;
-    }
-    return e;
+    return tear_rig_send(r, ins, p1, p2, d, n, what, answer, sizeof answer, &answer_len);
 }
 
 static seam_err workload(void *ctx)
 {
-    rig *r = ctx;
+    tear_rig *r = ctx;
     uint16_t sw = 0;
     seam_err e;
     static const uint8_t priv[3] = {0x20, 0x00, 0x00}; /* Delegated Management */
-    if ((e = open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
-    if ((e = check_sw(gp_create_sd(&r->gs, SSD_D, sizeof SSD_D, priv, 3, NULL, 0, &sw), &sw,
-                      "create")))
+    if ((e = tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
+    if ((e = tear_sw(gp_create_sd(&r->gs, SSD_D, sizeof SSD_D, priv, 3, NULL, 0, &sw), &sw,
+                     "create")))
         return e;
-    if ((e = check_sw(gp_install_for_perso(&r->gs, SSD_D, sizeof SSD_D, &sw), &sw, "perso")))
+    if ((e = tear_sw(gp_install_for_perso(&r->gs, SSD_D, sizeof SSD_D, &sw), &sw, "perso")))
         return e;
-    if ((e = check_sw(gp_put_key_aes(&r->gs, &kD, 0, &sw), &sw, "put key"))) return e;
-    if ((e = check_sw(gp_set_app_status(&r->gs, 0x40, 0x0F, SSD_D, sizeof SSD_D, &sw), &sw,
-                      "personalize")))
+    if ((e = tear_sw(gp_put_key_aes(&r->gs, &kD, 0, &sw), &sw, "put key"))) return e;
+    if ((e = tear_sw(gp_set_app_status(&r->gs, 0x40, 0x0F, SSD_D, sizeof SSD_D, &sw), &sw,
+                     "personalize")))
         return e;
     /* the token key and the receipt key of the ISD */
-    if ((e = open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
-    if ((e = check_sw(gp_put_key_ecc(&r->gs, DAP_KID, DAP_KVN_TOKEN, 0, NULL, tok_pub, &sw), &sw,
-                      "token key")))
+    if ((e = tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
+    if ((e = tear_sw(gp_put_key_ecc(&r->gs, DAP_KID, DAP_KVN_TOKEN, 0, NULL, tok_pub, &sw), &sw,
+                     "token key")))
         return e;
-    if ((e = check_sw(gp_put_key_aes_one(&r->gs, DAP_KID, DAP_KVN_RECEIPT, 0, rcpt_key,
-                                         sizeof rcpt_key, &sw),
-                      &sw, "receipt key")))
+    if ((e = tear_sw(gp_put_key_aes_one(&r->gs, DAP_KID, DAP_KVN_RECEIPT, 0, rcpt_key,
+                                        sizeof rcpt_key, &sw),
+                     &sw, "receipt key")))
         return e;
     /* the delegated load */
-    if ((e = open_sd(r, SSD_D, sizeof SSD_D, &kD))) return e;
+    if ((e = tear_rig_open_sd(r, SSD_D, sizeof SSD_D, &kD))) return e;
     if ((e = send(r, 0xE6, 0x02, 0x00, load_tok, load_tok_len, "delegated install for load")))
         return e;
     size_t bs = gp_load_max_block(&r->gs), n = gp_load_block_count(jcl_len, bs);
@@ -180,7 +109,7 @@ static void dap_state(se *s, unsigned *floor, unsigned *counter)
 
 static void check(void *ctx)
 {
-    rig *r = ctx;
+    tear_rig *r = ctx;
     unsigned floor, counter;
     dap_state(r->card, &floor, &counter);
     bool loaded = reg_find(r->card, PKG, sizeof PKG, false, 0, false) != 0;
@@ -191,13 +120,13 @@ static void check(void *ctx)
         CHECK(floor == 0 || floor == 6);
         CHECK(counter == (floor == 6 ? 2u : 0u));
     }
-    CHECK_EQ(open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test), SEAM_OK);
+    CHECK_EQ(tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test), SEAM_OK);
 }
 
 static void test_delegated_tear(void)
 {
-    static rig r;
-    tear_spec spec = {up, se_of, down, workload, check, NULL, &r, 8, 8};
+    static tear_rig r = {.seed = seed, .seed_len = sizeof seed, .cfg = {.quiet = true}};
+    tear_spec spec = {tear_rig_up, tear_rig_se, tear_rig_down, workload, check, NULL, &r, 8, 8};
     tear_every_write(&spec);
 }
 

@@ -19,73 +19,12 @@ static const uint8_t SSD1[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0
 static const uint8_t SSD2[] = {0xA0, 0x00, 0x00, 0x01, 0x51, 0x53, 0x50, 0x41, 0x02};
 static gp_keys k_test, k30, k31;
 
-typedef struct {
-    se *card;
-    seam_card *hc;
-    gp_client cl;
-    gp_session gs;
-} rig;
-
-static seam_err up(void *ctx, store_medium *m, char *msg, size_t cap)
-{
-    rig *r = ctx;
-    cr_rng_seed_deterministic(seed, sizeof seed);
-    se_config cfg = {.medium = m, .quiet = true};
-    seam_err e = se_open(&r->card, &cfg, msg, cap);
-    if (e != SEAM_OK) return e;
-    seam_card_fns f = tear_card_fns(r->card);
-    e = card_open_fns(&r->hc, &f);
-    if (e != SEAM_OK) {
-        se_close(r->card);
-        return e;
-    }
-    memset(&r->cl, 0, sizeof r->cl);
-    r->cl.card = r->hc;
-    memset(&r->gs, 0, sizeof r->gs);
-    gp_session_plain(&r->gs, &r->cl);
-    return SEAM_OK;
-}
-
-static se *se_of(void *ctx)
-{
-    return ((rig *)ctx)->card;
-}
-
-static void down(void *ctx)
-{
-    rig *r = ctx;
-    gp_session_close(&r->gs);
-    card_close(r->hc);
-    se_close(r->card);
-}
-
-static seam_err open_sd(rig *r, const uint8_t *aid, size_t n, const gp_keys *k)
-{
-    uint8_t fci[300];
-    size_t fl;
-    uint16_t sw = 0;
-    gp_session_close(&r->gs);
-    gp_session_plain(&r->gs, &r->cl);
-    seam_err e = gp_select(&r->cl, aid, n, fci, sizeof fci, &fl, &sw);
-    if (e == SEAM_OK && sw != SW_NO_ERROR) return SEAM_E_PROTOCOL;
-    if (e != SEAM_OK) return e;
-    e = gp_session_open(&r->gs, &r->cl, k, 0x33, NULL, 8, &sw);
-    return e;
-}
-
-static seam_err send(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
+static seam_err send(tear_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t n,
                      const char *what)
 {
     uint8_t out[300];
     size_t ol;
-    uint16_t sw = 0;
-    seam_err e = gp_send_cmd(&r->gs, 0x80, ins, p1, p2, d, n, true, out, sizeof out, &ol, &sw);
-    if (e != SEAM_OK) return e;
-    if (sw != SW_NO_ERROR) {
-        fprintf(stderr, "  workload: %s gave %04X\n", what, sw);
-        return SEAM_E_PROTOCOL;
-    }
-    return SEAM_OK;
+    return tear_rig_send(r, ins, p1, p2, d, n, what, out, sizeof out, &ol);
 }
 
 static size_t lv(uint8_t *p, const uint8_t *v, size_t n)
@@ -110,40 +49,39 @@ static size_t create_data(uint8_t *p, const uint8_t *aid, size_t n, uint8_t p1)
     return k;
 }
 
+/* INSTALL data with the first field sd (empty for [for personalization], the receiving security
+ * domain for [for extradition]; GP CS 2.3.1 §11.5.2.3), the application aid and the rest empty. */
+static size_t install_data(uint8_t *p, const uint8_t *sd, size_t sdn, const uint8_t *aid, size_t n)
+{
+    size_t k = lv(p, sd, sdn);
+    k += lv(p + k, NULL, 0);
+    k += lv(p + k, aid, n);
+    k += lv(p + k, NULL, 0);
+    k += lv(p + k, NULL, 0);
+    k += lv(p + k, NULL, 0);
+    return k;
+}
+
 static seam_err workload(void *ctx)
 {
-    rig *r = ctx;
+    tear_rig *r = ctx;
     uint8_t d[128];
     size_t n;
     uint16_t sw = 0;
     seam_err e;
-    if ((e = open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
+    if ((e = tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
     n = create_data(d, SSD1, sizeof SSD1, 0x40);
     if ((e = send(r, 0xE6, 0x0C, 0x00, d, n, "create SSD1"))) return e;
-    n = lv(d, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, SSD1, sizeof SSD1);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
+    n = install_data(d, NULL, 0, SSD1, sizeof SSD1);
     if ((e = send(r, 0xE6, 0x20, 0x00, d, n, "personalization"))) return e;
-    e = gp_put_key_aes(&r->gs, &k30, 0, &sw);
-    if (e == SEAM_OK && sw != SW_NO_ERROR) return SEAM_E_PROTOCOL;
-    if (e) return e;
+    if ((e = tear_sw(gp_put_key_aes(&r->gs, &k30, 0, &sw), &sw, "put key 30"))) return e;
     if ((e = send(r, 0xF0, 0x40, 0x0F, SSD1, sizeof SSD1, "personalize"))) return e;
-    if ((e = open_sd(r, SSD1, sizeof SSD1, &k30))) return e;
-    e = gp_put_key_aes(&r->gs, &k31, 0x30, &sw);
-    if (e == SEAM_OK && sw != SW_NO_ERROR) return SEAM_E_PROTOCOL;
-    if (e) return e;
-    if ((e = open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
+    if ((e = tear_rig_open_sd(r, SSD1, sizeof SSD1, &k30))) return e;
+    if ((e = tear_sw(gp_put_key_aes(&r->gs, &k31, 0x30, &sw), &sw, "put key 31"))) return e;
+    if ((e = tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test))) return e;
     n = create_data(d, SSD2, sizeof SSD2, 0x00);
     if ((e = send(r, 0xE6, 0x0C, 0x00, d, n, "create SSD2"))) return e;
-    n = lv(d, SSD1, sizeof SSD1);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, SSD2, sizeof SSD2);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
-    n += lv(d + n, NULL, 0);
+    n = install_data(d, SSD1, sizeof SSD1, SSD2, sizeof SSD2);
     if ((e = send(r, 0xE6, 0x10, 0x00, d, n, "extradite"))) return e;
     d[0] = 0x4F;
     n = 1 + lv(d + 1, SSD2, sizeof SSD2);
@@ -152,8 +90,8 @@ static seam_err workload(void *ctx)
 
 static void check(void *ctx)
 {
-    rig *r = ctx;
-    CHECK_EQ(open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test), SEAM_OK);
+    tear_rig *r = ctx;
+    CHECK_EQ(tear_rig_open_sd(r, (const uint8_t *)GP_ISD_AID, GP_ISD_AID_LEN, &k_test), SEAM_OK);
     uint8_t fci[300];
     size_t fl;
     uint16_t sw = 0;
@@ -171,7 +109,7 @@ static void check(void *ctx)
     if (cnt == 0) return; /* no keys yet */
     const gp_keys *k = info[0].kvn == 0x30 ? &k30 : info[0].kvn == 0x31 ? &k31 : NULL;
     CHECK(k != NULL);
-    if (k) CHECK_EQ(open_sd(r, SSD1, sizeof SSD1, k), SEAM_OK);
+    if (k) CHECK_EQ(tear_rig_open_sd(r, SSD1, sizeof SSD1, k), SEAM_OK);
 }
 
 static void test_ssd_tear(void)
@@ -186,8 +124,8 @@ static void test_ssd_tear(void)
     gp_keys_set(&k_test, t, t, t, 16, 0);
     gp_keys_set(&k30, a, b, a, 16, 0x30);
     gp_keys_set(&k31, b, a, b, 32, 0x31);
-    static rig r;
-    tear_spec spec = {up, se_of, down, workload, check, NULL, &r, 8, 8};
+    static tear_rig r = {.seed = seed, .seed_len = sizeof seed, .cfg = {.quiet = true}};
+    tear_spec spec = {tear_rig_up, tear_rig_se, tear_rig_down, workload, check, NULL, &r, 8, 8};
     tear_every_write(&spec);
     gp_keys_wipe(&k_test);
     gp_keys_wipe(&k30);
