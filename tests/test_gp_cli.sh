@@ -13,25 +13,7 @@ img="$tmp/card.img"
 fail=0
 NEWKEY=000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F
 
-# run EXPECTED_RC DESCRIPTION -- ARGS...: runs seam, keeps output in $out.
-run() {
-    local want=$1 what=$2
-    shift 3
-    out=$("$SEAM_BIN" "$@" 2>&1)
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-has() {
-    if ! grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output lacks: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" # run, has, lacks
 
 run 0 "info" -- gp --store "$img" info
 has "ATR: 3B"

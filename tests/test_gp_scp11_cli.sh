@@ -31,24 +31,7 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 img="$tmp/card.img"
 fail=0
 
-run() {
-    local want=$1 what=$2
-    shift 3
-    out=$("$SEAM_BIN" "$@" 2>&1)
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-has() {
-    if ! grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output lacks: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" # run, has, lacks
 
 # ---- the PKI ----
 cd "$tmp" || exit 1

@@ -31,32 +31,7 @@ cleanup() {
 trap cleanup EXIT
 fail=0
 
-# run EXPECTED_RC DESCRIPTION -- ARGS...: runs seam, keeps its output in $out.
-run() {
-    local want=$1 what=$2
-    shift 3
-    out=$("$SEAM_BIN" "$@" 2>&1)
-    rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-has() {
-    if ! grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output lacks: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-lacks() {
-    if grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output has: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" # run, has, lacks
 
 # Key files: one key for SSD1, three for SSD2, a second set for SSD1.
 K1=00112233445566778899AABBCCDDEEFF

@@ -22,25 +22,7 @@ cd "$tmp" || exit 1
 fail=0
 ARC=2.25.105236250064185156574590374099336331957
 
-# run EXPECTED_RC DESCRIPTION -- ARGS...: runs seam, keeps output in $out.
-run() {
-    local want=$1 what=$2
-    shift 3
-    out=$("$SEAM_BIN" "$@" 2>&1)
-    local rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-has() {
-    if ! grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output lacks: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" # run, has, lacks
 # ossl_ok WHAT -- openssl ARGS...: the openssl command must succeed; output in $out.
 ossl_ok() {
     local what=$1

@@ -39,34 +39,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$TMP" || exit 1
 fail=0
-# run EXPECTED_RC DESCRIPTION -- ARGS...: runs seam, keeps its output in $out.
-run() {
-    local want=$1 what=$2
-    shift 3
-    out=$("$SEAM_BIN" "$@" 2>&1)
-    local rc=$?
-    # SEAM_WALK_LOG=FILE keeps every command and its output (for the document)
-    [ -n "${SEAM_WALK_LOG:-}" ] && printf '$ seam %s\n%s\n' "$*" "$out" >>"$SEAM_WALK_LOG"
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL: $what: exit $rc, expected $want"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-has() {
-    if ! grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output lacks: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
-lacks() {
-    if grep -qF -- "$1" <<<"$out"; then
-        echo "FAIL: output has: $1"
-        echo "$out" | sed 's/^/    /'
-        fail=1
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" # run, has, lacks
 
 # ---- the card: vpcd through a private pcscd, else a socket ----
 READER="Virtual PCD 00 00"
